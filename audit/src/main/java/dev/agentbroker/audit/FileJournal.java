@@ -1,0 +1,69 @@
+package dev.agentbroker.audit;
+
+import dev.agentbroker.audit.internal.ChannelOpener;
+import dev.agentbroker.audit.internal.JournalEngine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The production {@link AuditJournal}: a directory of append-only, hash-chained JSONL segments with
+ * group commit. See the module README for the on-disk format and guarantees.
+ */
+public final class FileJournal implements AuditJournal {
+  private final JournalEngine engine;
+
+  private FileJournal(JournalEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Opens (creating if needed) the journal, repairing a torn trailing line and verifying the tail
+   * of the chain.
+   *
+   * @throws IOException if the directory is unusable, already open, or its chain tail is broken
+   */
+  public static FileJournal open(JournalConfig config, Clock clock) throws IOException {
+    return new FileJournal(JournalEngine.open(config, clock, ChannelOpener.DEFAULT));
+  }
+
+  @Override
+  public Appended append(AuditEvent event) throws AuditUnavailableException {
+    return engine.append(event);
+  }
+
+  @Override
+  public JournalStats stats() {
+    return engine.stats();
+  }
+
+  /**
+   * Removes the oldest whole segments whose every record has sequence {@code <= shippedThroughSeq}
+   * and that were last modified at least {@code retention} ago. The active segment, and the segment
+   * holding the chain head, are never removed.
+   *
+   * @return the number of segment files deleted
+   */
+  public int deleteShippedSegments(long shippedThroughSeq, Duration retention) throws IOException {
+    return engine.deleteShippedSegments(shippedThroughSeq, retention);
+  }
+
+  /**
+   * A reader over this journal that only returns fsync'd records, for an in-process shipper.
+   *
+   * @param fromSequence first sequence wanted (1 for everything retained)
+   */
+  public JournalReader reader(long fromSequence) {
+    return JournalReader.bounded(directory(), fromSequence, engine::durableHead);
+  }
+
+  public Path directory() {
+    return engine.directory();
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.agentbroker.audit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Journal settings.
+ *
+ * @param directory where segment files live (created if missing)
+ * @param segmentMaxBytes rotate to a new segment before a record would push the current one past
+ *     this size; a single record larger than this still gets written, alone in its segment
+ * @param maxPending bound on queued appends; beyond it append fails fast with BACKLOG_FULL so a
+ *     stuck disk turns into refusals instead of unbounded memory and latency
+ * @param appendTimeout how long append waits for durability before failing with TIMEOUT
+ */
+public record JournalConfig(
+    Path directory, long segmentMaxBytes, int maxPending, Duration appendTimeout) {
+
+  public static final long DEFAULT_SEGMENT_MAX_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_PENDING = 10_000;
+  public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(5);
+
+  public JournalConfig {
+    Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(appendTimeout, "appendTimeout");
+    if (segmentMaxBytes <= 0) {
+      throw new IllegalArgumentException("segmentMaxBytes must be positive");
+    }
+    if (maxPending <= 0) {
+      throw new IllegalArgumentException("maxPending must be positive");
+    }
+    if (appendTimeout.isNegative() || appendTimeout.isZero()) {
+      throw new IllegalArgumentException("appendTimeout must be positive");
+    }
+  }
+
+  /** 64 MiB segments, 10 000 pending appends, 5 s append timeout. */
+  public static JournalConfig defaults(Path directory) {
+    return new JournalConfig(
+        directory, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_MAX_PENDING, DEFAULT_APPEND_TIMEOUT);
+  }
+}

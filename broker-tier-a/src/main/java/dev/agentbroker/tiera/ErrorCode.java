@@ -1,0 +1,46 @@
+package dev.agentbroker.tiera;
+
+/**
+ * Stable problem codes returned to callers. The wire value never changes once published: clients
+ * and dashboards key on it.
+ */
+public enum ErrorCode {
+  UNAUTHENTICATED("unauthenticated", 401, "Authentication required"),
+  INVALID_REQUEST("invalid_request", 400, "Invalid request"),
+  POLICY_DENIED("policy_denied", 403, "Denied by policy"),
+  GITHUB_REJECTED("github_rejected", 403, "GitHub refused the requested scope"),
+  NOT_FOUND("not_found", 404, "Not found"),
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
+  RATE_LIMITED("rate_limited", 429, "Rate limited"),
+  UPSTREAM_RATE_LIMITED("upstream_rate_limited", 503, "GitHub rate limit reached"),
+  UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "GitHub unavailable"),
+  UPSTREAM_ERROR("upstream_error", 502, "GitHub answered unexpectedly"),
+  UPSTREAM_MISCONFIGURED("upstream_misconfigured", 502, "GitHub App misconfigured"),
+  KEY_UNAVAILABLE("key_unavailable", 503, "Signing key unavailable"),
+  AUDIT_UNAVAILABLE("audit_unavailable", 503, "Audit journal unavailable"),
+  INTERNAL("internal_error", 500, "Internal error");
+
+  private final String wire;
+  private final int status;
+  private final String title;
+
+  ErrorCode(String wire, int status, String title) {
+    this.wire = wire;
+    this.status = status;
+    this.title = title;
+  }
+
+  /** The stable {@code code} member of the problem document. */
+  public String wire() {
+    return wire;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** Fixed caller-facing title; details go to the decision log, not the caller. */
+  public String title() {
+    return title;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.agentbroker.tiera;
+
+/** What {@link TokenService#revoke} did. */
+public sealed interface RevokeResult permits RevokeResult.Revoked, RevokeResult.Refused {
+  record Revoked(String leaseId) implements RevokeResult {}
+
+  record Refused(ErrorCode code, String reason) implements RevokeResult {}
+}

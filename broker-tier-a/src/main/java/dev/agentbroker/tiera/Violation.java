@@ -1,0 +1,4 @@
+package dev.agentbroker.tiera;
+
+/** One problem with a request body: a JSON-pointer-like field path and a fixed message. */
+public record Violation(String field, String message) {}

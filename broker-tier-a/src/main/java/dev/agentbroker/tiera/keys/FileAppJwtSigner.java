@@ -1,0 +1,76 @@
+package dev.agentbroker.tiera.keys;
+
+import io.jsonwebtoken.Jwts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+
+/**
+ * Development and demo key source: the PEM is read from a file once at start-up. Refuses a
+ * world-readable file, because a key anyone on the host can read is not custody.
+ */
+public final class FileAppJwtSigner implements AppJwtSigner {
+  private final RSAPrivateCrtKey key;
+  private final String description;
+
+  private FileAppJwtSigner(RSAPrivateCrtKey key) {
+    this.key = key;
+    this.description = "file (RSA " + key.getModulus().bitLength() + ")";
+  }
+
+  /** Loads the key; every failure names the file but never its content. */
+  public static FileAppJwtSigner load(Path file) throws KeyUnavailableException {
+    if (!Files.isRegularFile(file)) {
+      throw new KeyUnavailableException("App private key file not found: " + file);
+    }
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.contains(PosixFilePermission.OTHERS_READ)) {
+        throw new KeyUnavailableException(
+            "App private key file is world-readable; chmod 600 it: " + file);
+      }
+    } catch (UnsupportedOperationException e) {
+      // Non-POSIX file systems cannot express the check; the file mode is dev-only anyway.
+    } catch (IOException e) {
+      throw new KeyUnavailableException("App private key file permissions unreadable: " + file);
+    }
+    String pem;
+    try {
+      pem = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new KeyUnavailableException("App private key file unreadable: " + file);
+    }
+    return new FileAppJwtSigner(PemKeys.parseRsaPrivateKey(pem));
+  }
+
+  /** For tests and for key sources that already hold the parsed key in memory. */
+  public static FileAppJwtSigner ofKey(RSAPrivateCrtKey key) {
+    return new FileAppJwtSigner(key);
+  }
+
+  @Override
+  public String sign(String issuer, Instant issuedAt, Instant expiresAt) {
+    return Jwts.builder()
+        .issuer(issuer)
+        .issuedAt(Date.from(issuedAt))
+        .expiration(Date.from(expiresAt))
+        .signWith(key, Jwts.SIG.RS256)
+        .compact();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public String toString() {
+    return "FileAppJwtSigner[" + description + "]";
+  }
+}

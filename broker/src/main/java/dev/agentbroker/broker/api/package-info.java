@@ -1,0 +1,2 @@
+/** The HTTP API: resources, RFC 9457 problem documents, strict request parsing. */
+package dev.agentbroker.broker.api;

@@ -1,0 +1,137 @@
+package dev.agentbroker.broker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every {@code broker.*} key; {@code docs/configuration.md} documents each one. */
+@ConfigMapping(prefix = "broker")
+public interface BrokerConfig {
+
+  GitHub github();
+
+  Key key();
+
+  Policy policy();
+
+  Audit audit();
+
+  Jwt jwt();
+
+  Leases leases();
+
+  /** How the broker reaches GitHub (or GitHub Enterprise Server, or the simulator). */
+  interface GitHub {
+    /** REST API base URL; GHES: {@code https://HOST/api/v3}. */
+    @WithDefault("https://api.github.com")
+    URI apiUrl();
+
+    /** Numeric App ID; used as the App JWT {@code iss} unless a client ID is set. */
+    Optional<Long> appId();
+
+    /** App client ID ({@code Iv23…}); preferred JWT {@code iss} when set (not for GHES ≤ 3.13). */
+    Optional<String> clientId();
+
+    @WithDefault("agent-broker/0.1")
+    String userAgent();
+
+    @WithDefault("2022-11-28")
+    String apiVersion();
+
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** Attempts per GitHub call for 5xx and network errors (rate limits are never retried). */
+    @WithDefault("3")
+    int maxAttempts();
+
+    @WithDefault("200ms")
+    Duration backoffBase();
+
+    @WithDefault("2s")
+    Duration backoffMax();
+
+    @WithDefault("10m")
+    Duration installationCacheTtl();
+
+    @WithDefault("30s")
+    Duration installationMissTtl();
+  }
+
+  /** Where the App private key lives. */
+  interface Key {
+    /** {@code file} (dev/demo). OpenBao modes arrive with key custody. */
+    @WithDefault("file")
+    String source();
+
+    /** PEM file (PKCS#1 or PKCS#8) for {@code source=file}; must not be world-readable. */
+    Optional<Path> file();
+  }
+
+  interface Policy {
+    /** Policy YAML; the broker refuses to start if it cannot be read and compiled. */
+    Path file();
+
+    /** How often the file is checked for changes; a broken change keeps the last good policy. */
+    @WithDefault("10s")
+    Duration reloadInterval();
+  }
+
+  interface Audit {
+    /** Directory of the durable, hash-chained audit journal. */
+    @WithDefault("data/journal")
+    Path journalDir();
+
+    @WithDefault("67108864")
+    long segmentMaxBytes();
+
+    /** Appends waiting for fsync beyond this are refused with {@code audit_unavailable}. */
+    @WithDefault("10000")
+    int maxPending();
+
+    @WithDefault("5s")
+    Duration appendTimeout();
+  }
+
+  interface Jwt {
+    /** Trusted caller issuers, keyed by a local name; each is verified by its own parser. */
+    Map<String, Issuer> issuers();
+
+    /** Allowed clock skew for {@code exp}/{@code nbf}/{@code iat}, in seconds. */
+    @WithDefault("30")
+    int clockSkewSeconds();
+  }
+
+  interface Issuer {
+    /** Exact {@code iss} value. */
+    String issuer();
+
+    /** PEM public key or JWKS: file path, {@code classpath:} or {@code https:} URL. */
+    String publicKeyLocation();
+
+    /** Accepted {@code aud} values; a token must carry at least one. */
+    List<String> audiences();
+
+    /** Accepted algorithms: {@code RS256} and/or {@code ES256}. */
+    @WithDefault("RS256,ES256")
+    List<String> algorithms();
+
+    /** Human-only issuer (break-glass); never used for agent identities. */
+    @WithDefault("false")
+    boolean human();
+  }
+
+  interface Leases {
+    /** Outstanding revocable tokens kept in memory; beyond this, mints are refused. */
+    @WithDefault("1000000")
+    int capacity();
+  }
+}

@@ -1,0 +1,2 @@
+/** Typed configuration ({@code broker.*}) and its start-up validation. */
+package dev.agentbroker.broker.config;

@@ -1,0 +1,82 @@
+package dev.agentbroker.broker.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Broker metrics. Tags carry only stable codes and reasons (a small closed set), never caller
+ * input, so cardinality stays bounded and nothing secret can reach a metric.
+ */
+@ApplicationScoped
+public class BrokerMetrics {
+  @Inject MeterRegistry registry;
+  @Inject BrokerRuntime runtime;
+
+  private Timer mintLatency;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  void onStart(@Observes StartupEvent e) {
+    mintLatency =
+        Timer.builder("broker.token.mint.latency")
+            .description("Time to answer POST /token, all outcomes")
+            .publishPercentileHistogram()
+            .register(registry);
+    Gauge.builder(
+            "broker.github.ratelimit.remaining", runtime, r -> r.github().rateLimit().remaining())
+        .description("x-ratelimit-remaining from GitHub's last answer (-1 before any)")
+        .register(registry);
+    Gauge.builder("broker.policy.reload.failures", runtime, r -> r.policy().reloadFailures())
+        .description("Policy reloads that failed (last good policy kept)")
+        .register(registry);
+    Gauge.builder(
+            "broker.policy.last.reload.failed", runtime, r -> r.policy().lastReloadFailed() ? 1 : 0)
+        .description("1 while the newest policy file is broken and the last good one is in force")
+        .register(registry);
+    Gauge.builder("broker.leases.active", runtime, r -> r.leases().size())
+        .description("Issued tokens still revocable")
+        .register(registry);
+    Gauge.builder("broker.audit.journal.pending", runtime, r -> r.journal().stats().pending())
+        .description("Audit events waiting for fsync")
+        .register(registry);
+    Gauge.builder(
+            "broker.audit.journal.healthy", runtime, r -> r.journal().stats().healthy() ? 1 : 0)
+        .description("1 when the audit journal accepts appends")
+        .register(registry);
+  }
+
+  /** One mint answer: {@code result} is {@code issued} or a problem code. */
+  public void mint(String result, String reason, long nanos) {
+    counters
+        .computeIfAbsent(
+            "mint|" + result + "|" + reason,
+            k ->
+                Counter.builder("broker.token.mints")
+                    .description("POST /token answers by result and reason")
+                    .tag("result", result)
+                    .tag("reason", reason)
+                    .register(registry))
+        .increment();
+    mintLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void revoke(String result) {
+    counters
+        .computeIfAbsent(
+            "revoke|" + result,
+            k ->
+                Counter.builder("broker.token.revocations")
+                    .description("DELETE /token/{lease_id} answers by result")
+                    .tag("result", result)
+                    .register(registry))
+        .increment();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.agentbroker.broker.internal;
+
+import dev.agentbroker.audit.FileJournal;
+import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.broker.auth.CallerAuthenticator;
+import dev.agentbroker.broker.config.BrokerConfig;
+import dev.agentbroker.broker.config.ConfigProblems;
+import dev.agentbroker.policy.PolicyException;
+import dev.agentbroker.policy.PolicyStore;
+import dev.agentbroker.tiera.LeaseRegistry;
+import dev.agentbroker.tiera.TokenService;
+import dev.agentbroker.tiera.github.GitHubAppClient;
+import dev.agentbroker.tiera.github.GitHubSettings;
+import dev.agentbroker.tiera.keys.AppJwtSigner;
+import dev.agentbroker.tiera.keys.FileAppJwtSigner;
+import dev.agentbroker.tiera.keys.KeyUnavailableException;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the broker from configuration at start-up and refuses to start on any problem: an
+ * unreadable policy, a missing key, an unwritable journal all stop the process with one message
+ * that lists every problem found.
+ */
+@Startup
+@ApplicationScoped
+public class BrokerRuntime {
+  private static final Logger LOG = Logger.getLogger(BrokerRuntime.class);
+
+  @Inject BrokerConfig config;
+  @Inject Clock clock;
+
+  private PolicyStore policy;
+  private FileJournal journal;
+  private AppJwtSigner signer;
+  private GitHubAppClient github;
+  private LeaseRegistry leases;
+  private TokenService tokens;
+  private CallerAuthenticator authenticator;
+
+  @PostConstruct
+  void start() {
+    List<String> problems = ConfigProblems.of(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "broker configuration invalid:\n  - " + String.join("\n  - ", problems));
+    }
+    try {
+      policy = PolicyStore.open(config.policy().file(), clock);
+    } catch (PolicyException e) {
+      throw new IllegalStateException("policy refused, broker not started:\n" + e.getMessage());
+    }
+    try {
+      signer = FileAppJwtSigner.load(config.key().file().orElseThrow());
+    } catch (KeyUnavailableException e) {
+      throw new IllegalStateException("App key unavailable, broker not started: " + e.getMessage());
+    }
+    BrokerConfig.Audit a = config.audit();
+    try {
+      journal =
+          FileJournal.open(
+              new JournalConfig(
+                  a.journalDir(), a.segmentMaxBytes(), a.maxPending(), a.appendTimeout()),
+              clock);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "audit journal cannot be opened at " + a.journalDir() + ": " + e.getMessage());
+    }
+    BrokerConfig.GitHub g = config.github();
+    String iss = g.clientId().orElseGet(() -> Long.toString(g.appId().orElseThrow()));
+    GitHubSettings settings =
+        new GitHubSettings(
+            g.apiUrl(),
+            iss,
+            g.userAgent(),
+            g.apiVersion(),
+            g.connectTimeout(),
+            g.requestTimeout(),
+            g.maxAttempts(),
+            g.backoffBase(),
+            g.backoffMax(),
+            g.installationCacheTtl(),
+            g.installationMissTtl());
+    github = GitHubAppClient.create(settings, signer, clock);
+    leases = new LeaseRegistry(clock, config.leases().capacity());
+    tokens = new TokenService(policy::current, github, journal, leases, clock);
+    authenticator = new CallerAuthenticator(config.jwt());
+    LOG.infof(
+        "broker ready: github=%s key=%s policy=%s (sha256 %s) issuers=%s journal=%s",
+        g.apiUrl(),
+        signer.describe(),
+        config.policy().file(),
+        policy.current().sourceSha256().substring(0, 12),
+        config.jwt().issuers().keySet(),
+        a.journalDir());
+  }
+
+  @PreDestroy
+  void stop() {
+    if (journal != null) {
+      journal.close();
+    }
+  }
+
+  public PolicyStore policy() {
+    return policy;
+  }
+
+  public FileJournal journal() {
+    return journal;
+  }
+
+  public AppJwtSigner signer() {
+    return signer;
+  }
+
+  public GitHubAppClient github() {
+    return github;
+  }
+
+  public LeaseRegistry leases() {
+    return leases;
+  }
+
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  public CallerAuthenticator authenticator() {
+    return authenticator;
+  }
+}

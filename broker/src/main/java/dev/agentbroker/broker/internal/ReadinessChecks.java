@@ -1,0 +1,29 @@
+package dev.agentbroker.broker.internal;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only when the journal accepts appends; policy state is reported alongside. */
+@Readiness
+@ApplicationScoped
+public class ReadinessChecks implements HealthCheck {
+  @Inject BrokerRuntime runtime;
+
+  @Override
+  public HealthCheckResponse call() {
+    var stats = runtime.journal().stats();
+    var p = runtime.policy();
+    return HealthCheckResponse.named("broker")
+        .status(stats.healthy())
+        .withData("journal_healthy", stats.healthy())
+        .withData("journal_pending", stats.pending())
+        .withData("policy_sha256", p.current().sourceSha256())
+        .withData("policy_last_reload_failed", p.lastReloadFailed())
+        .withData("key_source", runtime.signer().describe())
+        .withData("leases_active", runtime.leases().size())
+        .build();
+  }
+}

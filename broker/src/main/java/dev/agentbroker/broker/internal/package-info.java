@@ -1,0 +1,2 @@
+/** Wiring, metrics, health and schedules; not API. */
+package dev.agentbroker.broker.internal;

@@ -1,0 +1,140 @@
+package dev.agentbroker.broker;
+
+import dev.agentbroker.testkit.CallerTokens;
+import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.github.GitHubSimulator;
+import dev.agentbroker.testkit.github.SimulatorFixture;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A complete environment for the broker under test: a running GitHub simulator, a generated App key
+ * (0600 on disk), three caller issuers with their own keys, a policy file and a journal directory.
+ * Static so test classes can reach the simulator and sign caller tokens.
+ */
+public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
+  public static final String LAUNCHER_ISS = "https://launcher.test";
+  public static final String CI_ISS = "https://token.actions.githubusercontent.com";
+  public static final String HUMAN_ISS = "https://humans.test";
+  public static final String AUDIENCE = "agent-broker";
+
+  public static KeyPair appKey;
+  public static KeyPair launcherKey;
+  public static KeyPair ciKey;
+  public static KeyPair humanKey;
+  public static KeyPair strangerKey;
+  public static GitHubSimulator sim;
+  public static Path dir;
+  public static Path logFile;
+
+  static final String POLICY =
+      """
+      version: 1
+      identities:
+        - id: agent-launcher
+          issuer: https://launcher.test
+          subject: "agent-launcher"
+          profile: autonomous
+          grants:
+            - owner: acme
+              repositories: ["svc-*", "docs"]
+              permissions: {contents: write, pull_requests: write, issues: read}
+        - id: other-launcher
+          issuer: https://launcher.test
+          subject: "other-launcher"
+          profile: autonomous
+          grants:
+            - owner: acme
+              repositories: ["docs"]
+              permissions: {contents: read}
+        - id: ci-release
+          issuer: https://token.actions.githubusercontent.com
+          claims: {repository: "acme/release-tools", ref: "refs/heads/main"}
+          profile: ci
+          grants: [{owner: acme, repositories: ["*"], permissions: {contents: read}}]
+      """;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("broker-test");
+      appKey = TestKeys.rsa2048();
+      launcherKey = TestKeys.rsa2048();
+      ciKey = TestKeys.ecP256();
+      humanKey = TestKeys.rsa2048();
+      strangerKey = TestKeys.rsa2048();
+      Path app = write("app.pem", TestKeys.pkcs1Pem(appKey.getPrivate()));
+      Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-------"));
+      Path policy = write("policy.yaml", POLICY);
+      logFile = dir.resolve("broker.log");
+      sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), Clock.systemUTC());
+      Map<String, String> c = new HashMap<>();
+      c.put("broker.github.api-url", sim.baseUri().toString());
+      c.put("broker.github.app-id", "424242");
+      c.put("broker.github.max-attempts", "2");
+      c.put("broker.github.backoff-base", "5ms");
+      c.put("broker.github.backoff-max", "20ms");
+      c.put("broker.key.file", app.toString());
+      c.put("broker.policy.file", policy.toString());
+      c.put("broker.audit.journal-dir", dir.resolve("journal").toString());
+      issuer(c, "launcher", LAUNCHER_ISS, launcherKey, "RS256");
+      issuer(c, "ci", CI_ISS, ciKey, "ES256");
+      issuer(c, "humans", HUMAN_ISS, humanKey, "RS256");
+      c.put("broker.jwt.issuers.humans.human", "true");
+      c.put("quarkus.log.file.enabled", "true");
+      c.put("quarkus.log.file.path", logFile.toString());
+      c.put("quarkus.log.category.\"dev.agentbroker\".level", "DEBUG");
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void issuer(Map<String, String> c, String name, String iss, KeyPair k, String alg)
+      throws IOException {
+    Path pub = write(name + "-pub.pem", TestKeys.publicPem(k.getPublic()));
+    String p = "broker.jwt.issuers." + name + ".";
+    c.put(p + "issuer", iss);
+    c.put(p + "public-key-location", pub.toString());
+    c.put(p + "audiences", AUDIENCE);
+    c.put(p + "algorithms", alg);
+  }
+
+  private static Path write(String name, String content) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p;
+  }
+
+  @Override
+  public void stop() {
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  /** A valid launcher token for {@code subject}. */
+  public static String launcher(String subject) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return CallerTokens.rs256(LAUNCHER_ISS, launcherKey.getPrivate())
+        .subject(subject)
+        .audience(AUDIENCE)
+        .issuedAt(now)
+        .expiresAt(now.plusSeconds(300))
+        .sign();
+  }
+
+  public static String bearer(String jwt) {
+    return "Bearer " + jwt;
+  }
+}

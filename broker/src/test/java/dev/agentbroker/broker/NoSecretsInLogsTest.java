@@ -1,0 +1,108 @@
+package dev.agentbroker.broker;
+
+import static dev.agentbroker.broker.BrokerTestEnv.bearer;
+import static dev.agentbroker.broker.BrokerTestEnv.launcher;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.github.RecordedRequest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives success, denial, GitHub failure and authentication failure paths, then scans everything
+ * the broker wrote (log file, journal) for tokens, caller JWTs, App JWTs and key material.
+ */
+@QuarkusTest
+@WithTestResource(BrokerTestEnv.class)
+class NoSecretsInLogsTest {
+
+  @Test
+  void noSecretReachesLogsOrJournal() throws Exception {
+    List<String> secrets = new ArrayList<>();
+    String body =
+        "{\"owner\":\"acme\",\"repositories\":[\"docs\"],\"permissions\":{\"contents\":\"read\"}}";
+    for (int i = 0; i < 3; i++) {
+      String jwt = launcher("agent-launcher");
+      secrets.add(jwt);
+      var r =
+          given()
+              .header("Authorization", bearer(jwt))
+              .contentType("application/json")
+              .body(body)
+              .post("/token");
+      r.then().statusCode(201);
+      secrets.add(r.path("token"));
+      String lease = r.path("lease_id");
+      given().header("Authorization", bearer(jwt)).delete("/token/" + lease).then().statusCode(204);
+    }
+    String denied = launcher("agent-launcher");
+    secrets.add(denied);
+    given()
+        .header("Authorization", bearer(denied))
+        .contentType("application/json")
+        .body(
+            "{\"owner\":\"acme\",\"repositories\":[\"release-tools\"],\"permissions\":{\"contents\":\"read\"}}")
+        .post("/token")
+        .then()
+        .statusCode(403);
+    String forged = launcher("agent-launcher") + "tampered";
+    secrets.add(forged.substring(0, forged.length() - 8));
+    given()
+        .header("Authorization", bearer(forged))
+        .contentType("application/json")
+        .body(body)
+        .post("/token")
+        .then()
+        .statusCode(401);
+    BrokerTestEnv.sim.faults().failNext(3, 500);
+    String failing = launcher("agent-launcher");
+    secrets.add(failing);
+    given()
+        .header("Authorization", bearer(failing))
+        .contentType("application/json")
+        .body(body)
+        .post("/token")
+        .then()
+        .statusCode(503);
+    BrokerTestEnv.sim.faults().clear();
+    // App JWTs and tokens as the broker sent them to GitHub.
+    for (RecordedRequest rr : BrokerTestEnv.sim.requests()) {
+      List<String> auth = rr.headers().get("authorization");
+      if (auth != null) {
+        for (String a : auth) {
+          secrets.add(a.substring(a.indexOf(' ') + 1));
+        }
+      }
+    }
+    // Key material: each base64 line of the App private key PEM.
+    for (String line : TestKeys.pkcs1Pem(BrokerTestEnv.appKey.getPrivate()).split("\n")) {
+      if (!line.startsWith("-----") && line.length() > 20) {
+        secrets.add(line);
+      }
+    }
+    List<Path> files = new ArrayList<>();
+    files.add(BrokerTestEnv.logFile);
+    try (Stream<Path> j = Files.walk(BrokerTestEnv.dir.resolve("journal"))) {
+      j.filter(Files::isRegularFile).forEach(files::add);
+    }
+    String all = "";
+    for (Path f : files) {
+      all += Files.readString(f);
+    }
+    assertTrue(all.contains("decision=allow"), "the decision log was captured");
+    assertTrue(all.contains("token_sha256"), "hashes are recorded");
+    for (String s : secrets) {
+      assertTrue(s.length() > 20, "secret sample too short to be meaningful");
+      assertFalse(all.contains(s), "secret leaked: " + s.substring(0, 8) + "…");
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.agentbroker.policy;
+
+/**
+ * Stable reason codes carried by {@link Decision#reason()}. They appear in audit logs and API
+ * responses, so never rename one.
+ */
+public final class Reasons {
+  public static final String ALLOWED = "allowed";
+  public static final String ALLOWED_NARROWED = "allowed_narrowed";
+  public static final String NO_MATCHING_IDENTITY = "no_matching_identity";
+  public static final String OWNER_NOT_GRANTED = "owner_not_granted";
+  public static final String REPOSITORIES_REQUIRED = "repositories_required";
+  public static final String PERMISSIONS_REQUIRED = "permissions_required";
+  public static final String UNKNOWN_PERMISSION = "unknown_permission";
+  public static final String REPOSITORY_NOT_GRANTED = "repository_not_granted";
+  public static final String PERMISSION_NOT_GRANTED = "permission_not_granted";
+  public static final String PERMISSION_LEVEL_EXCEEDS_GRANT = "permission_level_exceeds_grant";
+  public static final String TOO_MANY_REPOSITORIES = "too_many_repositories";
+
+  /** Rule id of the deny that applies when no identity matches the caller. */
+  public static final String DEFAULT_DENY_RULE = "default-deny";
+
+  private Reasons() {}
+}

@@ -1,0 +1,2 @@
+/** The embedded-default demo: simulator, generated dev keys, demo policy, the real broker jar. */
+package dev.agentbroker.testkit.demo;

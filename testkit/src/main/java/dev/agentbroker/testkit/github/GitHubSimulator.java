@@ -1,0 +1,167 @@
+package dev.agentbroker.testkit.github;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A GitHub App API simulator running as a real HTTP server on 127.0.0.1 (ephemeral port).
+ *
+ * <p>Point the broker's GitHub base URL at {@link #baseUri()}. The simulator verifies App JWTs,
+ * enforces GitHub's limits, answers with GitHub's status codes and error bodies, and records what
+ * it received so tests can assert on the broker's outbound behaviour.
+ *
+ * <pre>{@code
+ * KeyPair app = TestKeys.rsa2048();
+ * try (GitHubSimulator gh = GitHubSimulator.start(SimulatorFixture.demo(app.getPublic()), clock)) {
+ *   broker.setGitHubBaseUrl(gh.baseUri());
+ *   ...
+ *   assertFalse(gh.mintRequests().get(0).widening());
+ * }
+ * }</pre>
+ */
+public final class GitHubSimulator implements AutoCloseable {
+  /** Enough workers that a benchmark's concurrent mints never queue behind {@link Faults#delay}. */
+  static final int WORKER_THREADS = 32;
+
+  static {
+    // The JDK server leaves Nagle's algorithm on by default; with the client's delayed ACKs every
+    // response then stalls ~40 ms, capping a benchmark at a few hundred requests/s. The property is
+    // read once, when the first HttpServer in the JVM is created, so set it before that happens.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService workers;
+  private final SimulatorState state;
+  private final Recorder recorder;
+  private final Faults faults;
+  private final URI baseUri;
+
+  private GitHubSimulator(
+      HttpServer server,
+      ExecutorService workers,
+      SimulatorState state,
+      Recorder recorder,
+      Faults faults,
+      URI baseUri) {
+    this.server = server;
+    this.workers = workers;
+    this.state = state;
+    this.recorder = recorder;
+    this.faults = faults;
+    this.baseUri = baseUri;
+  }
+
+  /** Starts a simulator for {@code fixture}; token expiry and JWT checks follow {@code clock}. */
+  public static GitHubSimulator start(SimulatorFixture fixture, Clock clock) throws IOException {
+    Objects.requireNonNull(fixture, "fixture");
+    Objects.requireNonNull(clock, "clock");
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1024);
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    SimulatorState state = new SimulatorState(fixture, clock);
+    Recorder recorder = new Recorder();
+    Faults faults = new Faults();
+    GitHubJson json = new GitHubJson(base.toString(), fixture);
+    server.createContext("/", new ApiRouter(state, recorder, faults, json));
+    ExecutorService workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
+    server.setExecutor(workers);
+    server.start();
+    return new GitHubSimulator(server, workers, state, recorder, faults, base);
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "github-sim-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** E.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Every mint request received, parsed, in arrival order, including rejected ones. */
+  public List<MintRequest> mintRequests() {
+    return recorder.mints();
+  }
+
+  /** Every request received (most recent 50,000), in arrival order. */
+  public List<RecordedRequest> requests() {
+    return recorder.requests();
+  }
+
+  /** Distinct JWT strings presented to App endpoints; lets tests prove the broker reuses JWTs. */
+  public int distinctAppJwtsSeen() {
+    return recorder.distinctAppJwts();
+  }
+
+  /** Issued, not revoked, and not expired according to the simulator's clock. */
+  public boolean isTokenActive(String token) {
+    return state.live(token) != null;
+  }
+
+  public int activeTokenCount() {
+    return state.activeCount();
+  }
+
+  public int issuedTokenCount() {
+    return state.issuedCount();
+  }
+
+  /** Mints then answer 403 "This installation has been suspended"; lookups show suspended_at. */
+  public void suspend(long installationId) {
+    state.suspend(installationId);
+  }
+
+  public void unsuspend(long installationId) {
+    state.unsuspend(installationId);
+  }
+
+  /** The installation disappears (404 everywhere) and its tokens stop working. */
+  public void uninstall(long installationId) {
+    state.uninstall(installationId);
+  }
+
+  /** Adds an App key; JWTs signed by any current key verify. */
+  public void addAppKey(PublicKey key) {
+    state.keys.add(Objects.requireNonNull(key, "key"));
+  }
+
+  /** Removes an App key; JWTs it signed stop verifying, even ones verified before. */
+  public void removeAppKey(PublicKey key) {
+    state.keys.remove(Objects.requireNonNull(key, "key"));
+  }
+
+  /** Clears recordings (requests, mints, seen JWTs) and faults; keeps tokens and installations. */
+  public void reset() {
+    recorder.clear();
+    faults.clear();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+}
