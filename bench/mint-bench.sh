@@ -21,7 +21,7 @@ DEMO_PID=$!
 for _ in $(seq 1 120); do grep -q READY "$WORK/demo.out" 2>/dev/null && break; sleep 0.5; done
 grep -q READY "$WORK/demo.out" || { cat "$WORK/demo.out"; exit 1; }
 SIM_URL="$(cat "$WORK/sim.url")"
-INSTALLATION="$(curl -fsS "$SIM_URL/_sim/installation-id/acme" 2>/dev/null || echo 1)"
+INSTALLATION=51000001   # SimulatorFixture.DEMO_ACME_INSTALLATION_ID
 java -cp "$CP" dev.agentbroker.testkit.bench.PassThroughHop "$HOP_PORT" "$SIM_URL" "$WORK/dev-app-key.pem" "$INSTALLATION" > "$WORK/hop.out" 2>&1 &
 HOP_PID=$!
 for _ in $(seq 1 60); do grep -q READY "$WORK/hop.out" 2>/dev/null && break; sleep 0.5; done
