@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,6 +91,22 @@ class ModuleDependencyTest {
             .resideInAPackage(ROOT + module + ".internal..")
             .because("only a module's public packages are API");
     rule.check(classes);
+  }
+
+  @Test
+  void installationWideTokensAreMintedOnlyByTierB() {
+    // An installation-wide token (needed to create repositories) must never reach Tier A's
+    // callers: only Tier B's executor, which keeps the token inside the broker, may mint one.
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + "tierb..")
+        .should()
+        .callMethod(
+            "dev.agentbroker.tiera.github.GitHubAppClient",
+            "mintInstallationWide",
+            "long",
+            "java.util.Map")
+        .check(classes);
   }
 
   static Stream<String> modules() {

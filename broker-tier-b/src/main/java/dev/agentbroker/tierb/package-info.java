@@ -1,2 +1,6 @@
-/** Placeholder for the broker-tier-b module; see the module README for what it will own. */
+/**
+ * Tier B: org-admin work the broker performs itself through an allowlisted verb, with a
+ * just-in-time token the caller never sees. {@link dev.agentbroker.tierb.VerbService} runs the
+ * fixed per-call steps; rate limits and idempotency live here too.
+ */
 package dev.agentbroker.tierb;

@@ -1,2 +1,7 @@
-/** Placeholder for the egress module; see the module README for what it will own. */
+/**
+ * The allowlisting CONNECT proxy: {@link dev.agentbroker.egress.EgressProxy} (start/stop), its
+ * settings ({@link dev.agentbroker.egress.EgressConfig}), the DNS seam ({@link
+ * dev.agentbroker.egress.Resolver}) and the command line ({@link
+ * dev.agentbroker.egress.EgressMain}). Everything else lives in {@code internal}.
+ */
 package dev.agentbroker.egress;

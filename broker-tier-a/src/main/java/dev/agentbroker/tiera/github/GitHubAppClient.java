@@ -94,7 +94,7 @@ public final class GitHubAppClient {
   }
 
   private long lookup(String path) throws GitHubException {
-    Answer a = http.send("GET", path, bearerJwt(), null);
+    Answer a = sendAsApp("GET", path, null);
     if (a.status() == 404) {
       return 0;
     }
@@ -134,12 +134,29 @@ public final class GitHubAppClient {
     }
     ObjectNode perms = body.putObject("permissions");
     new TreeMap<>(scope.permissions()).forEach(perms::put);
+    return postMint(installationId, body);
+  }
+
+  /**
+   * Tier B only: a just-in-time token for the whole installation with exactly {@code permissions},
+   * for the calls GitHub cannot scope to repositories (creating one). Such a token never leaves the
+   * broker; an ArchUnit rule keeps Tier A from calling this.
+   */
+  public InstallationToken mintInstallationWide(
+      long installationId, Map<String, String> permissions) throws GitHubException {
+    if (permissions.isEmpty()) {
+      throw new IllegalArgumentException("refusing to mint a token without permissions");
+    }
+    ObjectNode body = GitHubJson.MAPPER.createObjectNode();
+    ObjectNode perms = body.putObject("permissions");
+    new TreeMap<>(permissions).forEach(perms::put);
+    return postMint(installationId, body);
+  }
+
+  private InstallationToken postMint(long installationId, ObjectNode body) throws GitHubException {
     Answer a =
-        http.send(
-            "POST",
-            "/app/installations/" + installationId + "/access_tokens",
-            bearerJwt(),
-            body.toString());
+        sendAsApp(
+            "POST", "/app/installations/" + installationId + "/access_tokens", body.toString());
     switch (a.status()) {
       case 201:
         return parseToken(a, installationId);
@@ -207,9 +224,24 @@ public final class GitHubAppClient {
     return new InstallationToken(token.asText(), expiresAt, perms, repos, installationId);
   }
 
-  private String bearerJwt() throws GitHubException {
+  /**
+   * Sends with the App JWT. After a 401 the JWT's key may just have been rotated out at GitHub: the
+   * cache drops that JWT, the signer looks for the newer key, and the call is retried once. A 401
+   * never minted anything, so the retry cannot double-mint; a second 401 is reported.
+   */
+  private Answer sendAsApp(String method, String path, String body) throws GitHubException {
+    String jwt = appJwt();
+    Answer a = http.send(method, path, "Bearer " + jwt, body);
+    if (a.status() != 401) {
+      return a;
+    }
+    appJwt.rejected(jwt);
+    return http.send(method, path, "Bearer " + appJwt(), body);
+  }
+
+  private String appJwt() throws GitHubException {
     try {
-      return "Bearer " + appJwt.get();
+      return appJwt.get();
     } catch (KeyUnavailableException e) {
       throw new GitHubException(Kind.KEY_UNAVAILABLE, 0, e.getMessage(), null, null);
     }

@@ -53,4 +53,20 @@ public final class AppJwtCache {
   public void invalidate() {
     cached = null;
   }
+
+  /**
+   * GitHub answered 401 to {@code rejectedJwt}: forget it and let the signer look for a rotated
+   * key. Only the JWT that was actually rejected is dropped — under concurrent load many requests
+   * carry the same old JWT, and each 401 must not throw away a fresh one another thread just made.
+   */
+  public void rejected(String rejectedJwt) {
+    synchronized (this) {
+      Cached c = cached;
+      if (c == null || !c.jwt().equals(rejectedJwt)) {
+        return;
+      }
+      cached = null;
+      signer.keyRejected();
+    }
+  }
 }

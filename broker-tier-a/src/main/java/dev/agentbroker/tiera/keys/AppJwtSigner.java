@@ -13,4 +13,11 @@ public interface AppJwtSigner {
 
   /** A non-secret description for health checks and logs, e.g. {@code file (RSA 2048)}. */
   String describe();
+
+  /**
+   * GitHub answered 401 to a JWT this signer made. Sources that can rotate use the hint to look for
+   * a newer key (or fall back to the other of two overlapping keys) before the caller re-signs. The
+   * default does nothing: a file key cannot change under a running broker.
+   */
+  default void keyRejected() {}
 }

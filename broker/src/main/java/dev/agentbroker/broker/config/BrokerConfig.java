@@ -66,14 +66,34 @@ public interface BrokerConfig {
     Duration installationMissTtl();
   }
 
-  /** Where the App private key lives. */
+  /** Where the App private key lives; {@code docs/key-custody.md} explains the modes. */
   interface Key {
-    /** {@code file} (dev/demo). OpenBao modes arrive with key custody. */
+    /**
+     * {@code file} (dev/demo), {@code vault-kv} (PEM from OpenBao KV v2, in memory only) or {@code
+     * vault-transit} (signed by OpenBao Transit; the key never leaves it — production).
+     */
     @WithDefault("file")
     String source();
 
     /** PEM file (PKCS#1 or PKCS#8) for {@code source=file}; must not be world-readable. */
     Optional<Path> file();
+
+    /** KV v2 secret path (below {@code quarkus.vault.kv-secret-engine-mount-path}) for vault-kv. */
+    Optional<String> vaultKvPath();
+
+    /** Field of that secret holding the PEM. */
+    @WithDefault("private_key")
+    String vaultKvField();
+
+    /** Transit key name (below {@code quarkus.vault.transit-secret-engine-mount-path}). */
+    Optional<String> transitKey();
+
+    /**
+     * How often the key source is checked (readiness) and, for vault-kv, the PEM re-read so a
+     * rotated key is picked up without a restart.
+     */
+    @WithDefault("60s")
+    Duration refreshInterval();
   }
 
   interface Policy {

@@ -1,9 +1,12 @@
 package dev.agentbroker.broker.config;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Semantic checks the type system cannot make. Every problem is collected so an operator fixes them
@@ -11,6 +14,7 @@ import java.util.Set;
  */
 public final class ConfigProblems {
   private static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
+  private static final List<String> KEY_SOURCES = List.of("file", "vault-kv", "vault-transit");
 
   private ConfigProblems() {}
 
@@ -30,11 +34,7 @@ public final class ConfigProblems {
     if (g.maxAttempts() < 1 || g.maxAttempts() > 10) {
       out.add("broker.github.max-attempts must be between 1 and 10");
     }
-    if (!"file".equals(c.key().source())) {
-      out.add("broker.key.source must be 'file' (got '" + c.key().source() + "')");
-    } else if (c.key().file().isEmpty()) {
-      out.add("broker.key.file must be set when broker.key.source=file");
-    }
+    keyProblems(c.key(), out);
     if (!Files.isReadable(c.policy().file())) {
       out.add("broker.policy.file is not readable: " + c.policy().file());
     }
@@ -70,5 +70,59 @@ public final class ConfigProblems {
       out.add("broker.leases.capacity must be >= 1");
     }
     return out;
+  }
+
+  /** Key custody: the mode's own keys, and for OpenBao modes the quarkus-vault login keys. */
+  private static void keyProblems(BrokerConfig.Key k, List<String> out) {
+    String source = k.source();
+    if (!KEY_SOURCES.contains(source)) {
+      out.add("broker.key.source must be one of " + KEY_SOURCES + " (got '" + source + "')");
+      return;
+    }
+    if ("file".equals(source)) {
+      if (k.file().isEmpty()) {
+        out.add("broker.key.file must be set when broker.key.source=file");
+      }
+      return;
+    }
+    if ("vault-kv".equals(source) && k.vaultKvPath().filter(p -> !p.isBlank()).isEmpty()) {
+      out.add("broker.key.vault-kv-path must be set when broker.key.source=vault-kv");
+    }
+    if ("vault-transit".equals(source) && k.transitKey().filter(p -> !p.isBlank()).isEmpty()) {
+      out.add("broker.key.transit-key must be set when broker.key.source=vault-transit");
+    }
+    if (k.file().isPresent()) {
+      out.add(
+          "broker.key.file must not be set with broker.key.source="
+              + source
+              + " (the key must not sit on the broker's disk)");
+    }
+    if (k.refreshInterval().compareTo(Duration.ofSeconds(5)) < 0) {
+      out.add("broker.key.refresh-interval must be at least 5s");
+    }
+    Config mp = ConfigProvider.getConfig();
+    if (mp.getOptionalValue("quarkus.vault.url", String.class).isEmpty()) {
+      out.add("quarkus.vault.url must be set when broker.key.source=" + source);
+    }
+    String ar = "quarkus.vault.authentication.app-role.";
+    boolean token =
+        mp.getOptionalValue("quarkus.vault.authentication.client-token", String.class).isPresent();
+    boolean roleId = mp.getOptionalValue(ar + "role-id", String.class).isPresent();
+    boolean secretId = mp.getOptionalValue(ar + "secret-id", String.class).isPresent();
+    boolean wrapped =
+        mp.getOptionalValue(ar + "secret-id-wrapping-token", String.class).isPresent();
+    if (!token) {
+      if (!roleId) {
+        out.add(ar + "role-id must be set (the broker logs in to OpenBao by AppRole)");
+      }
+      if (secretId == wrapped) {
+        out.add(
+            "exactly one of "
+                + ar
+                + "secret-id and "
+                + ar
+                + "secret-id-wrapping-token must be set");
+      }
+    }
   }
 }

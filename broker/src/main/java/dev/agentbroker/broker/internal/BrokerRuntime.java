@@ -5,6 +5,7 @@ import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.broker.auth.CallerAuthenticator;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.ConfigProblems;
+import dev.agentbroker.broker.custody.KeyCustody;
 import dev.agentbroker.policy.PolicyException;
 import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.tiera.LeaseRegistry;
@@ -12,8 +13,6 @@ import dev.agentbroker.tiera.TokenService;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubSettings;
 import dev.agentbroker.tiera.keys.AppJwtSigner;
-import dev.agentbroker.tiera.keys.FileAppJwtSigner;
-import dev.agentbroker.tiera.keys.KeyUnavailableException;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,11 +35,13 @@ public class BrokerRuntime {
 
   @Inject BrokerConfig config;
   @Inject Clock clock;
+  @Inject KeyCustody keyCustody;
 
   private PolicyStore policy;
   private FileJournal journal;
   private AppJwtSigner signer;
   private GitHubAppClient github;
+  private GitHubSettings settings;
   private LeaseRegistry leases;
   private TokenService tokens;
   private CallerAuthenticator authenticator;
@@ -57,11 +58,8 @@ public class BrokerRuntime {
     } catch (PolicyException e) {
       throw new IllegalStateException("policy refused, broker not started:\n" + e.getMessage());
     }
-    try {
-      signer = FileAppJwtSigner.load(config.key().file().orElseThrow());
-    } catch (KeyUnavailableException e) {
-      throw new IllegalStateException("App key unavailable, broker not started: " + e.getMessage());
-    }
+    // Key custody (file | vault-kv | vault-transit); throws one clear sentence on failure.
+    signer = keyCustody.open();
     BrokerConfig.Audit a = config.audit();
     try {
       journal =
@@ -75,7 +73,7 @@ public class BrokerRuntime {
     }
     BrokerConfig.GitHub g = config.github();
     String iss = g.clientId().orElseGet(() -> Long.toString(g.appId().orElseThrow()));
-    GitHubSettings settings =
+    settings =
         new GitHubSettings(
             g.apiUrl(),
             iss,
@@ -119,6 +117,11 @@ public class BrokerRuntime {
 
   public AppJwtSigner signer() {
     return signer;
+  }
+
+  /** How GitHub is reached; Tier B's installation-token calls use the same settings. */
+  public GitHubSettings githubSettings() {
+    return settings;
   }
 
   public GitHubAppClient github() {

@@ -28,14 +28,21 @@ final class ApiRouter implements HttpHandler {
   private final Faults faults;
   private final AppEndpoints app;
   private final TokenEndpoints tokens;
+  private final AdminEndpoints admin;
   private final RateLimits rateLimits = new RateLimits();
 
-  ApiRouter(SimulatorState state, Recorder recorder, Faults faults, GitHubJson json) {
+  ApiRouter(
+      SimulatorState state,
+      AdminState adminState,
+      Recorder recorder,
+      Faults faults,
+      GitHubJson json) {
     this.state = state;
     this.recorder = recorder;
     this.faults = faults;
     this.app = new AppEndpoints(state, recorder, json);
     this.tokens = new TokenEndpoints(state, json);
+    this.admin = new AdminEndpoints(state, adminState, json);
   }
 
   @Override
@@ -53,7 +60,7 @@ final class ApiRouter implements HttpHandler {
       boolean isMint = req.matches("POST", "app", "installations", "*", "access_tokens");
       MintBody mintBody = isMint ? MintBody.parse(body) : null;
 
-      Faults.Decision fault = faults.next();
+      Faults.Decision fault = faults.next(req.path);
       if (!fault.delay().isZero()) {
         Thread.sleep(fault.delay().toMillis());
       }
@@ -102,6 +109,9 @@ final class ApiRouter implements HttpHandler {
       ApiResponse r = app.handle(req, mintBody);
       if (r == null) {
         r = tokens.handle(req);
+      }
+      if (r == null) {
+        r = admin.handle(req);
       }
       if (r == null) {
         throw ApiException.notFound();

@@ -21,6 +21,9 @@ public final class Faults {
   private boolean primaryExhausted;
   private long primaryReset;
   private Duration delay = Duration.ZERO;
+  private String failPathSuffix;
+  private int failPathCount;
+  private int failPathStatus;
 
   Faults() {}
 
@@ -31,6 +34,19 @@ public final class Faults {
     }
     failCount = count;
     failStatus = status;
+  }
+
+  /**
+   * The next {@code count} requests whose path ends with {@code pathSuffix} get {@code status};
+   * other requests pass. Lets a test break one step of a multi-call action.
+   */
+  public synchronized void failNextMatching(String pathSuffix, int count, int status) {
+    if (count < 0 || status < 400 || status > 599) {
+      throw new IllegalArgumentException("count >= 0 and 400 <= status <= 599 required");
+    }
+    failPathSuffix = Objects.requireNonNull(pathSuffix, "pathSuffix");
+    failPathCount = count;
+    failPathStatus = status;
   }
 
   /** Adds latency before every response (including faulted ones) until cleared. */
@@ -75,14 +91,19 @@ public final class Faults {
   public synchronized void clear() {
     dropCount = 0;
     failCount = 0;
+    failPathCount = 0;
     secondaryCount = 0;
     primaryExhausted = false;
     delay = Duration.ZERO;
   }
 
   /** Consumes the fault (if any) that applies to the request being handled now. */
-  synchronized Decision next() {
+  synchronized Decision next(String path) {
     Duration d = delay;
+    if (failPathCount > 0 && path.endsWith(failPathSuffix)) {
+      failPathCount--;
+      return new Decision(Kind.FAIL, failPathStatus, 0, d);
+    }
     if (dropCount > 0) {
       dropCount--;
       return new Decision(Kind.DROP, 0, 0, d);

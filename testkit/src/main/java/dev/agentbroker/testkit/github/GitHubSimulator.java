@@ -8,7 +8,9 @@ import java.net.URI;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -46,6 +48,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final SimulatorState state;
+  private AdminState admin;
   private final Recorder recorder;
   private final Faults faults;
   private final URI baseUri;
@@ -76,11 +79,14 @@ public final class GitHubSimulator implements AutoCloseable {
     Recorder recorder = new Recorder();
     Faults faults = new Faults();
     GitHubJson json = new GitHubJson(base.toString(), fixture);
-    server.createContext("/", new ApiRouter(state, recorder, faults, json));
+    AdminState admin = new AdminState();
+    server.createContext("/", new ApiRouter(state, admin, recorder, faults, json));
     ExecutorService workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
     server.setExecutor(workers);
     server.start();
-    return new GitHubSimulator(server, workers, state, recorder, faults, base);
+    GitHubSimulator sim = new GitHubSimulator(server, workers, state, recorder, faults, base);
+    sim.admin = admin;
+    return sim;
   }
 
   private static ThreadFactory daemonThreads() {
@@ -157,6 +163,32 @@ public final class GitHubSimulator implements AutoCloseable {
   public void reset() {
     recorder.clear();
     faults.clear();
+  }
+
+  /** Org-admin state of {@code owner/name} after Tier B calls, if any call touched it. */
+  public Optional<SimulatedRepo> adminRepo(String owner, String name) {
+    return admin.find(owner, name);
+  }
+
+  /** The branch protection last PUT on {@code owner/name} branch {@code branch}, as JSON text. */
+  public Optional<String> branchProtection(String owner, String name, String branch) {
+    return Optional.ofNullable(admin.protection.get(AdminState.key(owner, name) + "#" + branch))
+        .map(Object::toString);
+  }
+
+  /** Team access granted: {@code org/team -> owner/repo} to permission. */
+  public Map<String, String> teamAccess() {
+    return Map.copyOf(admin.teamAccess);
+  }
+
+  /** Marks {@code owner/name} as a template repository (GitHub's "Template repository" box). */
+  public void markTemplate(String owner, String name) {
+    admin.templates.add(AdminState.key(owner, name));
+  }
+
+  /** Whether {@code owner/name} exists in its installation (created repositories included). */
+  public boolean repositoryExists(String owner, String name) {
+    return state.byRepo(owner, name) != null;
   }
 
   @Override

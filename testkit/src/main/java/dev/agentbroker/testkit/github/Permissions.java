@@ -87,7 +87,7 @@ final class Permissions {
     return granted != null && rank(requested) <= rank(granted);
   }
 
-  private static int rank(String level) {
+  static int rank(String level) {
     switch (level) {
       case "read":
         return 1;

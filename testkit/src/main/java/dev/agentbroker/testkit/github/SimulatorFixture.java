@@ -48,6 +48,7 @@ public record SimulatorFixture(
     acmePerms.put("actions", "read");
     acmePerms.put("checks", "write");
     acmePerms.put("administration", "write");
+    acmePerms.put("members", "read");
     acmePerms.put("workflows", "write");
     Installation acme =
         new Installation(

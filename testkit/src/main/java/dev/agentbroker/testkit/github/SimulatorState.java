@@ -40,6 +40,7 @@ final class SimulatorState {
   private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final AtomicInteger issued = new AtomicInteger();
+  private final AtomicInteger repoSequence = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
 
   SimulatorState(SimulatorFixture fixture, Clock clock) {
@@ -107,6 +108,23 @@ final class SimulatorState {
       }
     }
     return null;
+  }
+
+  /**
+   * Adds a repository created through the API. Replacing the value of an existing key is not a
+   * structural change, so concurrent readers of the map stay safe.
+   */
+  synchronized Repo addRepository(long installationId, String name, boolean isPrivate) {
+    Installation i = installations.get(installationId);
+    long id = 800_000L + repoSequence.incrementAndGet();
+    Repo repo = new Repo(id, name, isPrivate);
+    List<Repo> repos = new ArrayList<>(i.repositories());
+    repos.add(repo);
+    installations.put(
+        installationId,
+        new Installation(
+            i.id(), i.account(), i.accountType(), i.permissions(), repos, i.allRepositories()));
+    return repo;
   }
 
   Instant suspendedAt(long installationId) {

@@ -58,7 +58,7 @@ class MintTest extends SimulatorHarness {
     assertEquals(201, r.statusCode(), r.body());
     JsonNode b = json(r);
     assertEquals("all", b.get("repository_selection").asText());
-    assertEquals(8, b.get("permissions").size());
+    assertEquals(9, b.get("permissions").size());
     assertNull(b.get("repositories"));
     MintRequest m = sim.mintRequests().get(0);
     assertFalse(m.hadBody());

@@ -1,0 +1,2 @@
+/** Benchmark mains (not tests): journal group commit vs fsync-per-event, and HEC shipping. */
+package dev.agentbroker.audit.bench;

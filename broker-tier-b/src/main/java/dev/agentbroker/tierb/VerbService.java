@@ -1,0 +1,436 @@
+package dev.agentbroker.tierb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.audit.AuditEvent;
+import dev.agentbroker.audit.AuditJournal;
+import dev.agentbroker.audit.AuditUnavailableException;
+import dev.agentbroker.audit.Outcomes;
+import dev.agentbroker.audit.TokenHashes;
+import dev.agentbroker.policy.Caller;
+import dev.agentbroker.policy.CompiledPolicy;
+import dev.agentbroker.policy.IdentityRule;
+import dev.agentbroker.policy.VerbRule;
+import dev.agentbroker.tiera.DecisionLog;
+import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.tiera.github.GitHubAppClient;
+import dev.agentbroker.tiera.github.GitHubException;
+import dev.agentbroker.tiera.github.GitHubInstallationCalls;
+import dev.agentbroker.tiera.github.InstallationToken;
+import dev.agentbroker.tierb.internal.VerbExecutor;
+import dev.agentbroker.tierb.internal.VerbJson;
+import dev.agentbroker.tierb.verbs.Verb;
+import dev.agentbroker.tierb.verbs.VerbCall;
+import dev.agentbroker.tierb.verbs.VerbCatalog;
+import dev.agentbroker.tierb.verbs.VerbInputException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Tier B's use case. Steps, in this order: (caller already authenticated) → policy allows this
+ * identity this verb with these parameters → idempotency → rate limits → journal the intent → mint
+ * the JIT token → perform → journal the result → revoke the JIT token. A dry run stops after the
+ * policy and returns the plan.
+ */
+public final class VerbService {
+  /** GitHub's secondary limits for content creation, enforced globally whatever callers' limits. */
+  public static final long CONTENT_PER_MINUTE = 80;
+
+  public static final long CONTENT_PER_HOUR = 500;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Supplier<CompiledPolicy> policy;
+  private final RateLimiter limiter;
+  private final IdempotencyStore idempotency;
+  private final AuditJournal journal;
+  private final VerbExecutor executor;
+  private final Clock clock;
+
+  /** Builds the service on Tier A's GitHub App client and installation-token calls. */
+  public static VerbService create(
+      Supplier<CompiledPolicy> policy,
+      RateLimiter limiter,
+      IdempotencyStore idempotency,
+      AuditJournal journal,
+      GitHubAppClient app,
+      GitHubInstallationCalls calls,
+      Clock clock) {
+    return new VerbService(
+        policy, limiter, idempotency, journal, new VerbExecutor(app, calls), clock);
+  }
+
+  VerbService(
+      Supplier<CompiledPolicy> policy,
+      RateLimiter limiter,
+      IdempotencyStore idempotency,
+      AuditJournal journal,
+      VerbExecutor executor,
+      Clock clock) {
+    this.policy = policy;
+    this.limiter = limiter;
+    this.idempotency = idempotency;
+    this.journal = journal;
+    this.executor = executor;
+    this.clock = clock;
+  }
+
+  /** {@code GET /verbs}: every verb with its schema and the permissions its JIT token gets. */
+  public ObjectNode catalog() {
+    ObjectNode out = MAPPER.createObjectNode();
+    ArrayNode verbs = out.putArray("verbs");
+    for (Verb v : VerbCatalog.all()) {
+      ObjectNode n = verbs.addObject();
+      n.put("name", v.name()).put("description", v.description());
+      ObjectNode perms = n.putObject("jit_permissions");
+      new java.util.TreeMap<>(v.permissions()).forEach(perms::put);
+      n.put("jit_scope", v.installationWide() ? "installation" : "repository");
+      n.set("schema", v.schema());
+    }
+    return out;
+  }
+
+  public VerbOutcome call(
+      Caller caller, String verbName, JsonNode body, String idempotencyKey, RequestMeta meta) {
+    Instant started = clock.instant();
+    Optional<Verb> found = VerbCatalog.find(verbName);
+    if (found.isEmpty()) {
+      return refused(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb", List.of());
+    }
+    Verb verb = found.get();
+    VerbCall call;
+    try {
+      call = verb.parse(body);
+    } catch (VerbInputException e) {
+      return refused(
+          ErrorCode.INVALID_REQUEST,
+          "invalid_fields",
+          "the parameters are invalid",
+          e.violations());
+    }
+    CompiledPolicy p = policy.get();
+    Optional<IdentityRule> identity = p.identify(caller);
+    VerbRule rule = p.verbs().get(verb.name());
+    String ruleId = "verbs/" + verb.name();
+    Denial denial = authorize(identity, rule, call);
+    if (denial != null) {
+      journalQuietly(
+          event(
+              verb, call, caller, identity, Outcomes.DENIED, denial.reason, ruleId, meta, started));
+      log(verb, "deny", denial.reason, ruleId, identity, call, meta);
+      return refused(
+          ErrorCode.POLICY_DENIED, denial.reason, "the policy does not allow this call", List.of());
+    }
+    String identityId = identity.get().id();
+    if (call.dryRun()) {
+      log(verb, "allow", "dry_run", ruleId, identity, call, meta);
+      return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
+    }
+    String idemKey = null;
+    if (idempotencyKey != null) {
+      idemKey = identityId + "|" + verb.name() + "|" + idempotencyKey;
+      IdempotencyStore.Claim claim =
+          idempotency.claim(idemKey, TokenHashes.sha256Hex(call.params().toString()));
+      if (claim instanceof IdempotencyStore.Claim.Replay r) {
+        return replay(r.stored());
+      }
+      if (claim instanceof IdempotencyStore.Claim.Conflict) {
+        return refused(
+            ErrorCode.CONFLICT,
+            "idempotency_conflict",
+            "this Idempotency-Key was used with a different request",
+            List.of());
+      }
+      if (claim instanceof IdempotencyStore.Claim.Busy) {
+        return refused(
+            ErrorCode.CONFLICT,
+            "idempotency_in_progress",
+            "a call with this Idempotency-Key is still running",
+            List.of());
+      }
+    }
+    VerbOutcome outcome = perform(verb, call, caller, identity, rule, ruleId, meta, started);
+    if (idemKey != null) {
+      if (outcome instanceof VerbOutcome.Answered a) {
+        idempotency.complete(idemKey, new IdempotencyStore.Stored(a.status(), a.body().toString()));
+      } else {
+        idempotency.release(idemKey);
+      }
+    }
+    return outcome;
+  }
+
+  private VerbOutcome perform(
+      Verb verb,
+      VerbCall call,
+      Caller caller,
+      Optional<IdentityRule> identity,
+      VerbRule rule,
+      String ruleId,
+      RequestMeta meta,
+      Instant started) {
+    String identityId = identity.get().id();
+    Map<String, String> headers = new LinkedHashMap<>();
+    try {
+      RateDecision d =
+          limiter.acquire(
+              "verb|" + identityId + "|" + verb.name(),
+              rule.rate().permits(),
+              rule.rate().window());
+      headers.put("RateLimit-Limit", Long.toString(d.limit()));
+      headers.put("RateLimit-Remaining", Long.toString(d.remaining()));
+      if (!d.allowed()) {
+        return rateLimited(
+            verb, call, caller, identity, ruleId, meta, started, "rate_limited", d, headers);
+      }
+      if (verb.createsContent()) {
+        for (Duration w : List.of(Duration.ofMinutes(1), Duration.ofHours(1))) {
+          long permits = w.toMinutes() == 1 ? CONTENT_PER_MINUTE : CONTENT_PER_HOUR;
+          RateDecision g = limiter.acquire("global|content-creation|" + w.toSeconds(), permits, w);
+          if (!g.allowed()) {
+            return rateLimited(
+                verb,
+                call,
+                caller,
+                identity,
+                ruleId,
+                meta,
+                started,
+                "github_content_creation_budget",
+                g,
+                headers);
+          }
+        }
+      }
+    } catch (RateLimiterUnavailableException e) {
+      journalQuietly(
+          event(
+              verb,
+              call,
+              caller,
+              identity,
+              Outcomes.ERROR,
+              "rate_limiter_unavailable",
+              ruleId,
+              meta,
+              started));
+      return new VerbOutcome.Refused(
+          ErrorCode.RATE_LIMITER_UNAVAILABLE,
+          "rate_limiter_unavailable",
+          "the rate limiter is unavailable; nothing was done",
+          List.of(),
+          Optional.of(Duration.ofSeconds(5)),
+          headers);
+    }
+    try {
+      journal.append(
+          event(verb, call, caller, identity, Outcomes.ALLOWED, "intent", ruleId, meta, started)
+              .build());
+    } catch (AuditUnavailableException e) {
+      return new VerbOutcome.Refused(
+          ErrorCode.AUDIT_UNAVAILABLE,
+          "audit_" + e.reason().name().toLowerCase(),
+          "the audit journal cannot record this call; nothing was done",
+          List.of(),
+          Optional.of(Duration.ofSeconds(5)),
+          headers);
+    }
+    InstallationToken jit;
+    try {
+      jit = executor.mint(verb, call);
+    } catch (GitHubException e) {
+      journalQuietly(
+          event(
+              verb,
+              call,
+              caller,
+              identity,
+              Outcomes.ERROR,
+              "jit_mint_failed",
+              ruleId,
+              meta,
+              started));
+      log(verb, "error", "jit_mint_failed", ruleId, identity, call, meta);
+      ErrorCode code = VerbJson.errorCode(e.kind());
+      String detail =
+          code == ErrorCode.GITHUB_REJECTED
+              ? e.githubMessage().orElse("GitHub refused the just-in-time token")
+              : "GitHub refused the just-in-time token";
+      return new VerbOutcome.Refused(
+          code, "jit_mint_failed", detail, List.of(), e.retryAfter(), headers);
+    }
+    String sha = TokenHashes.sha256Hex(jit.token());
+    VerbExecutor.Report report;
+    try {
+      report = executor.perform(verb.plan(call), jit, sha);
+    } finally {
+      executor.revoke(jit);
+    }
+    String reason =
+        report.completed()
+            ? "completed"
+            : report.nothingDone() ? "github_rejected" : "partial_failure";
+    String outcome = report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR;
+    AuditEvent.Builder result =
+        event(verb, call, caller, identity, outcome, reason, ruleId, meta, started)
+            .tokenSha256(sha);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("phase", "result");
+    details.put("steps", report.steps().toString());
+    result.details(details);
+    journalQuietly(result);
+    log(verb, report.completed() ? "allow" : "error", reason, ruleId, identity, call, meta);
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("verb", verb.name());
+    out.put("status", report.completed() ? "completed" : reason);
+    out.set("params", call.params());
+    out.set("steps", report.steps());
+    if (report.completed()) {
+      return new VerbOutcome.Answered(verb.createsContent() ? 201 : 200, out, headers);
+    }
+    if (report.nothingDone()) {
+      return new VerbOutcome.Refused(
+          ErrorCode.GITHUB_REJECTED,
+          "github_rejected",
+          report.failedMessage() == null ? "GitHub rejected the call" : report.failedMessage(),
+          List.of(),
+          Optional.empty(),
+          headers);
+    }
+    out.put("detail", "the action failed part-way: the steps with status < 300 took effect");
+    return new VerbOutcome.Answered(502, out, headers);
+  }
+
+  private record Denial(String reason) {}
+
+  /** Policy: identity known, verb granted to it, every constrained parameter accepted. */
+  private static Denial authorize(Optional<IdentityRule> identity, VerbRule rule, VerbCall call) {
+    if (identity.isEmpty()) {
+      return new Denial("no_matching_identity");
+    }
+    if (rule == null || !rule.allows(identity.get().id())) {
+      return new Denial("verb_not_granted");
+    }
+    if (!rule.params().containsKey("owner")) {
+      // Fail closed: a verb rule that does not pin owners would act on every org the App is in.
+      return new Denial("verb_owner_unconstrained");
+    }
+    Map<String, String> constrained = new LinkedHashMap<>();
+    call.policyParams()
+        .forEach(
+            (k, v) -> {
+              if (rule.params().containsKey(k)) {
+                constrained.put(k, v);
+              }
+            });
+    return rule.paramProblems(constrained).isEmpty() ? null : new Denial("parameter_not_allowed");
+  }
+
+  private VerbOutcome rateLimited(
+      Verb verb,
+      VerbCall call,
+      Caller caller,
+      Optional<IdentityRule> identity,
+      String ruleId,
+      RequestMeta meta,
+      Instant started,
+      String reason,
+      RateDecision d,
+      Map<String, String> headers) {
+    headers.put("RateLimit-Remaining", "0");
+    journalQuietly(
+        event(verb, call, caller, identity, Outcomes.DENIED, reason, ruleId, meta, started));
+    log(verb, "deny", reason, ruleId, identity, call, meta);
+    return new VerbOutcome.Refused(
+        ErrorCode.RATE_LIMITED,
+        reason,
+        "rate limit reached; retry later",
+        List.of(),
+        Optional.of(d.retryAfter()),
+        headers);
+  }
+
+  private static VerbOutcome replay(IdempotencyStore.Stored stored) {
+    try {
+      return new VerbOutcome.Answered(
+          stored.status(),
+          (ObjectNode) MAPPER.readTree(stored.body()),
+          Map.of("Idempotent-Replayed", "true"));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored idempotent answer unreadable", e);
+    }
+  }
+
+  private static VerbOutcome refused(
+      ErrorCode code, String reason, String detail, List<dev.agentbroker.tiera.Violation> v) {
+    return new VerbOutcome.Refused(code, reason, detail, v, Optional.empty(), Map.of());
+  }
+
+  private AuditEvent.Builder event(
+      Verb verb,
+      VerbCall call,
+      Caller caller,
+      Optional<IdentityRule> identity,
+      String outcome,
+      String reason,
+      String ruleId,
+      RequestMeta meta,
+      Instant started) {
+    return AuditEvent.builder("verb." + verb.name(), outcome)
+        .time(clock.instant())
+        .reason(reason)
+        .ruleId(ruleId)
+        .issuer(caller.issuer())
+        .subject(caller.subject())
+        .identityId(identity.map(IdentityRule::id).orElse(null))
+        .profile(identity.map(i -> i.profile().wireName()).orElse(null))
+        .owner(call.owner())
+        .repositories(call.repository().map(List::of).orElse(List.of()))
+        .permissions(verb.permissions())
+        .requestId(meta.requestId())
+        .clientIp(meta.clientIp())
+        .latencyMs(Duration.between(started, clock.instant()).toMillis())
+        .details(
+            Map.of(
+                "phase",
+                reason.equals("intent") ? "intent" : "decision",
+                "params",
+                call.params().toString()));
+  }
+
+  /** After the intent is durable, later records are best effort: the action already happened. */
+  private void journalQuietly(AuditEvent.Builder event) {
+    try {
+      journal.append(event.build());
+    } catch (AuditUnavailableException e) {
+      DecisionLog.of("audit", "error", "journal_append_failed", "-")
+          .with(DecisionLog.DETAIL, e.reason().name())
+          .emit();
+    }
+  }
+
+  private static void log(
+      Verb verb,
+      String decision,
+      String reason,
+      String ruleId,
+      Optional<IdentityRule> identity,
+      VerbCall call,
+      RequestMeta meta) {
+    DecisionLog.of("verb." + verb.name(), decision, reason, ruleId)
+        .with(DecisionLog.IDENTITY, identity.map(IdentityRule::id).orElse(null))
+        .with(DecisionLog.OWNER, call.owner())
+        .with(DecisionLog.REPOSITORIES, call.repository().orElse(null))
+        .with(DecisionLog.REQUEST_ID, meta.requestId())
+        .emit();
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation details of Tier B; not API. */
+package dev.agentbroker.tierb.internal;

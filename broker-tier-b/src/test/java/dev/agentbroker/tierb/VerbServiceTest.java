@@ -1,0 +1,295 @@
+package dev.agentbroker.tierb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.audit.FileJournal;
+import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.policy.Caller;
+import dev.agentbroker.policy.CompiledPolicy;
+import dev.agentbroker.policy.PolicyCompiler;
+import dev.agentbroker.testkit.MutableClock;
+import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.github.GitHubSimulator;
+import dev.agentbroker.testkit.github.MintRequest;
+import dev.agentbroker.testkit.github.SimulatorFixture;
+import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.tiera.github.GitHubAppClient;
+import dev.agentbroker.tiera.github.GitHubInstallationCalls;
+import dev.agentbroker.tiera.github.GitHubSettings;
+import dev.agentbroker.tiera.keys.FileAppJwtSigner;
+import dev.agentbroker.tierb.internal.VerbExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tier B end to end below HTTP: real policy, journal and limiter; simulated GitHub. */
+class VerbServiceTest {
+  static final String POLICY =
+      """
+      version: 1
+      identities:
+        - id: ci-release
+          issuer: https://ci.test
+          subject: "release-bot"
+          profile: ci
+          grants: []
+        - id: other
+          issuer: https://ci.test
+          subject: "other-bot"
+          profile: ci
+          grants: []
+      verbs:
+        create-repo: {allowed_identities: [ci-release], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
+        set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme]}}
+        grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], team: [platform, docs-writers]}}
+        apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {repo: "svc-.*"}}
+      """;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static KeyPair appKey;
+
+  final MutableClock clock = new MutableClock(Instant.now());
+  final Caller release = new Caller("https://ci.test", "release-bot", Map.of());
+  final Caller other = new Caller("https://ci.test", "other-bot", Map.of());
+  final RequestMeta meta = new RequestMeta("r1", "127.0.0.1");
+  @TempDir Path dir;
+  GitHubSimulator sim;
+  FileJournal journal;
+  VerbService service;
+
+  @BeforeAll
+  static void keys() {
+    appKey = TestKeys.rsa2048();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), clock);
+    GitHubSettings settings = GitHubSettings.defaults(sim.baseUri(), "424242");
+    GitHubAppClient app =
+        GitHubAppClient.create(
+            settings, FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()), clock);
+    journal = FileJournal.open(JournalConfig.defaults(dir.resolve("journal")), clock);
+    CompiledPolicy policy = PolicyCompiler.compile(POLICY, "verbs.yaml");
+    service =
+        new VerbService(
+            () -> policy,
+            new InMemoryRateLimiter(clock),
+            new IdempotencyStore(clock, Duration.ofHours(24)),
+            journal,
+            new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
+            clock);
+  }
+
+  @AfterEach
+  void stop() {
+    journal.close();
+    sim.close();
+  }
+
+  static JsonNode body(String json) throws Exception {
+    return JSON.readTree(json);
+  }
+
+  VerbOutcome create(String name, String key) throws Exception {
+    return service.call(
+        release,
+        "create-repo",
+        body("{\"owner\":\"acme\",\"name\":\"" + name + "\",\"topics\":[\"agents\"]}"),
+        key,
+        meta);
+  }
+
+  @Test
+  void createRepoWithAnInstallationWideJitTokenThatIsRevoked() throws Exception {
+    VerbOutcome.Answered a = assertInstanceOf(VerbOutcome.Answered.class, create("new-svc", null));
+    assertEquals(201, a.status(), a.body().toString());
+    assertEquals("completed", a.body().get("status").asText());
+    assertTrue(sim.repositoryExists("acme", "new-svc"));
+    assertEquals(List.of("agents"), sim.adminRepo("acme", "new-svc").orElseThrow().topics());
+    assertTrue(
+        sim.branchProtection("acme", "new-svc", "main")
+            .orElseThrow()
+            .contains("\"required_approving_review_count\":1"));
+    MintRequest jit = sim.mintRequests().get(0);
+    assertEquals(
+        Map.of("administration", "write"), jit.permissions(), "exactly the verb's permissions");
+    assertEquals(0, sim.activeTokenCount(), "the JIT token is revoked after the call");
+    String journalText = readJournal();
+    assertTrue(journalText.contains("\"action\":\"verb.create-repo\""));
+    assertTrue(journalText.contains("\"reason\":\"intent\""));
+    assertTrue(journalText.contains("\"reason\":\"completed\""));
+  }
+
+  @Test
+  void repositoryScopedVerbsGetRepositoryScopedTokens() throws Exception {
+    VerbOutcome o =
+        service.call(
+            release,
+            "grant-team-access",
+            body("{\"owner\":\"acme\",\"repo\":\"svc-a\",\"team\":\"platform\"}"),
+            null,
+            meta);
+    VerbOutcome.Answered a = assertInstanceOf(VerbOutcome.Answered.class, o, o::toString);
+    assertEquals(200, a.status(), a.body().toString());
+    MintRequest jit = sim.mintRequests().get(0);
+    assertEquals(List.of("svc-a"), jit.repositories());
+    assertEquals(Map.of("administration", "write", "members", "read"), jit.permissions());
+    assertEquals("push", sim.teamAccess().get("acme/platform->acme/svc-a"));
+  }
+
+  @Test
+  void dryRunReturnsThePlanAndMakesNoGitHubCall() throws Exception {
+    int before = sim.requests().size();
+    VerbOutcome o =
+        service.call(
+            release,
+            "create-repo",
+            body("{\"owner\":\"acme\",\"name\":\"planned\",\"dry_run\":true}"),
+            null,
+            meta);
+    VerbOutcome.Answered a = assertInstanceOf(VerbOutcome.Answered.class, o);
+    assertEquals(200, a.status());
+    assertEquals("/orgs/acme/repos", a.body().get("plan").get(0).get("path").asText());
+    assertEquals("PUT", a.body().get("plan").get(1).get("method").asText());
+    assertEquals(before, sim.requests().size(), "the simulator saw nothing");
+  }
+
+  @Test
+  void idempotentRetryCreatesOnce() throws Exception {
+    VerbOutcome.Answered first = (VerbOutcome.Answered) create("once-only", "key-1");
+    VerbOutcome.Answered second = (VerbOutcome.Answered) create("once-only", "key-1");
+    assertEquals(first.body().toString(), second.body().toString());
+    assertEquals("true", second.headers().get("Idempotent-Replayed"));
+    long creates = sim.requests().stream().filter(r -> r.path().equals("/orgs/acme/repos")).count();
+    assertEquals(1, creates);
+    VerbOutcome.Refused conflict =
+        assertInstanceOf(VerbOutcome.Refused.class, create("different", "key-1"));
+    assertEquals(ErrorCode.CONFLICT, conflict.code());
+  }
+
+  @Test
+  void rateLimitExhaustsAndRecoversWithTheClock() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertInstanceOf(VerbOutcome.Answered.class, create("repo-" + i, null));
+    }
+    VerbOutcome.Refused r = assertInstanceOf(VerbOutcome.Refused.class, create("repo-3", null));
+    assertEquals(ErrorCode.RATE_LIMITED, r.code());
+    assertEquals("0", r.headers().get("RateLimit-Remaining"));
+    Duration wait = r.retryAfter().orElseThrow();
+    assertTrue(
+        wait.compareTo(Duration.ofMinutes(19)) > 0 && wait.compareTo(Duration.ofMinutes(21)) < 0,
+        wait.toString());
+    assertFalse(sim.repositoryExists("acme", "repo-3"));
+    clock.advance(Duration.ofMinutes(20));
+    assertInstanceOf(VerbOutcome.Answered.class, create("repo-3", null));
+  }
+
+  @Test
+  void partialFailureReportsWhatExists() throws Exception {
+    sim.faults().failNextMatching("/topics", 5, 500);
+    VerbOutcome.Answered a =
+        assertInstanceOf(VerbOutcome.Answered.class, create("half-done", null));
+    assertEquals(502, a.status());
+    assertEquals("partial_failure", a.body().get("status").asText());
+    assertEquals(201, a.body().get("steps").get(0).get("status").asInt());
+    assertTrue(sim.repositoryExists("acme", "half-done"), "the repository exists and is reported");
+    assertEquals(0, sim.activeTokenCount(), "revoked even after a failure");
+  }
+
+  @Test
+  void policyDenialsNameTheReason() throws Exception {
+    assertEquals(
+        "verb_not_granted",
+        reason(
+            service.call(
+                other, "create-repo", body("{\"owner\":\"acme\",\"name\":\"abc\"}"), null, meta)));
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                release,
+                "create-repo",
+                body("{\"owner\":\"octocat\",\"name\":\"abc\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                release,
+                "create-repo",
+                body("{\"owner\":\"acme\",\"name\":\"Bad_Name\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                release,
+                "grant-team-access",
+                body("{\"owner\":\"acme\",\"repo\":\"svc-a\",\"team\":\"security\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "verb_owner_unconstrained",
+        reason(
+            service.call(
+                other,
+                "apply-branch-protection",
+                body("{\"owner\":\"acme\",\"repo\":\"svc-a\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "no_matching_identity",
+        reason(
+            service.call(
+                new Caller("https://ci.test", "nobody", Map.of()),
+                "create-repo",
+                body("{\"owner\":\"acme\",\"name\":\"abc\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "unknown_verb",
+        reason(
+            service.call(
+                release,
+                "delete-repo",
+                body("{\"owner\":\"acme\",\"repo\":\"svc-a\"}"),
+                null,
+                meta)));
+    assertTrue(sim.mintRequests().isEmpty(), "nothing minted for any denial");
+  }
+
+  private static String reason(VerbOutcome o) {
+    return ((VerbOutcome.Refused) o).reason();
+  }
+
+  private String readJournal() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> s = Files.list(dir.resolve("journal"))) {
+      for (Path p : s.sorted().toList()) {
+        if (p.getFileName().toString().startsWith("segment-")) {
+          sb.append(Files.readString(p));
+        }
+      }
+    }
+    return sb.toString();
+  }
+}

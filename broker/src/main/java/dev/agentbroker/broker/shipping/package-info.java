@@ -1,0 +1,2 @@
+/** Shipping the audit journal to Splunk HEC (or Cribl's HEC input): config, lifecycle, metrics. */
+package dev.agentbroker.broker.shipping;

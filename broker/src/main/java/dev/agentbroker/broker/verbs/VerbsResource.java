@@ -1,0 +1,124 @@
+package dev.agentbroker.broker.verbs;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.broker.api.ProblemException;
+import dev.agentbroker.broker.api.Problems;
+import dev.agentbroker.broker.api.RequestIds;
+import dev.agentbroker.broker.auth.AuthenticatedCaller;
+import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.tierb.VerbOutcome;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Tier B over HTTP. Humans use break-glass, not these routes; agents never see a JIT token. */
+@Path("/verbs")
+@Tag(name = "Tier B: org-admin verbs")
+public class VerbsResource {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+  private static final Pattern VERB = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
+  private static final int MAX_BODY = 64 * 1024;
+
+  @Inject BrokerRuntime runtime;
+  @Inject TierBRuntime tierB;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "The verb catalog: each verb's schema and JIT-token permissions")
+  public Response catalog(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    runtime.authenticator().authenticate(authorization);
+    return Response.ok(tierB.verbs().catalog().toString()).build();
+  }
+
+  @POST
+  @Path("/{verb}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Perform an allowlisted verb (dry_run: true returns the plan only)")
+  public Response call(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @PathParam("verb") String verb,
+      byte[] body,
+      @Context ContainerRequestContext ctx,
+      @Context HttpServerRequest http) {
+    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    if (!VERB.matcher(verb).matches()) {
+      throw new ProblemException(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb");
+    }
+    if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST,
+          "invalid_idempotency_key",
+          "Idempotency-Key: 1-128 of [A-Za-z0-9._:-]");
+    }
+    JsonNode json = parse(body);
+    String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+    VerbOutcome outcome =
+        tierB
+            .verbs()
+            .call(
+                caller.caller(),
+                verb,
+                json,
+                idempotencyKey,
+                new RequestMeta(RequestIds.of(ctx), ip));
+    if (outcome instanceof VerbOutcome.Answered a) {
+      Response.ResponseBuilder rb =
+          Response.status(a.status()).entity(a.body().toString()).type(MediaType.APPLICATION_JSON);
+      a.headers().forEach(rb::header);
+      return rb.header("Cache-Control", "no-store").build();
+    }
+    VerbOutcome.Refused r = (VerbOutcome.Refused) outcome;
+    ProblemException p =
+        new ProblemException(
+            r.code(), r.reason(), r.detail(), r.violations(), r.retryAfter().orElse(null));
+    Response problem = Problems.response(p, RequestIds.of(ctx));
+    Response.ResponseBuilder rb = Response.fromResponse(problem);
+    r.headers().forEach(rb::header);
+    return rb.build();
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "empty_body", "a JSON object body is required");
+    }
+    if (body.length > MAX_BODY) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "body_too_large", "the body exceeds " + MAX_BODY + " bytes");
+    }
+    try {
+      JsonNode n = MAPPER.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new ProblemException(
+            ErrorCode.INVALID_REQUEST, "malformed_json", "the body must be a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "malformed_json", "the body is not valid JSON");
+    }
+  }
+}

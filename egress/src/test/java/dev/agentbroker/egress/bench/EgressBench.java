@@ -1,0 +1,276 @@
+package dev.agentbroker.egress.bench;
+
+import dev.agentbroker.egress.support.Origin;
+import dev.agentbroker.egress.support.TestCerts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Side-by-side benchmark: the same TLS origin reached directly and through each proxy, in one run.
+ * Usage: {@code EgressBench ORIGIN_PORT SECONDS name=port:pid ...}. Prints a Markdown table.
+ *
+ * <p>A tunnel = TCP connect + CONNECT + full TLS handshake (sessions are invalidated, so never
+ * resumed) + {@code GET /small} + close. Setup latency = connect start until the TLS handshake is
+ * done. Proxy CPU comes from {@code /proc/PID/stat} of the proxy process itself.
+ */
+public final class EgressBench {
+  private static final String HOST = "origin.test";
+  private static final int[] CLIENTS = {1, 16, 64};
+
+  record Proxy(String name, int port, long pid) {}
+
+  record Run(double rate, double p50, double p99, double cpuMsPerTunnel, long errors) {}
+
+  private final int originPort;
+  private final int seconds;
+  private final SSLSocketFactory tls;
+
+  EgressBench(int originPort, int seconds, SSLContext client) {
+    this.originPort = originPort;
+    this.seconds = seconds;
+    this.tls = client.getSocketFactory();
+  }
+
+  public static void main(String[] args) throws Exception {
+    int originPort = Integer.parseInt(args[0]);
+    int seconds = Integer.parseInt(args[1]);
+    List<Proxy> proxies = new ArrayList<>();
+    proxies.add(new Proxy("direct", 0, 0));
+    for (int i = 2; i < args.length; i++) {
+      String[] kv = args[i].split("[=:]");
+      proxies.add(new Proxy(kv[0], Integer.parseInt(kv[1]), Long.parseLong(kv[2])));
+    }
+    TestCerts certs = TestCerts.generate();
+    try (Origin origin = Origin.tls(certs.serverContext(), originPort)) {
+      EgressBench b = new EgressBench(origin.port(), seconds, certs.clientContext());
+      b.all(proxies);
+    }
+  }
+
+  private void all(List<Proxy> proxies) throws Exception {
+    Map<String, Run[]> runs = new LinkedHashMap<>();
+    for (Proxy p : proxies) {
+      tunnels(p, 4, 2); // warm-up (JIT on both sides)
+    }
+    for (int c : CLIENTS) {
+      for (Proxy p : proxies) {
+        runs.computeIfAbsent(p.name(), k -> new Run[CLIENTS.length])[index(c)] =
+            tunnels(p, c, seconds);
+        System.err.println("done " + p.name() + " c=" + c);
+      }
+    }
+    System.out.println(
+        "| path | clients | tunnels/s | × direct | p50 setup ms | p99 setup ms | proxy CPU ms/tunnel | errors |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (int c : CLIENTS) {
+      double direct = runs.get("direct")[index(c)].rate();
+      for (Proxy p : proxies) {
+        Run r = runs.get(p.name())[index(c)];
+        System.out.printf(
+            "| %s | %d | %.0f | %.2f | %.2f | %.2f | %s | %d |%n",
+            p.name(),
+            c,
+            r.rate(),
+            r.rate() / direct,
+            r.p50(),
+            r.p99(),
+            p.pid() == 0 ? "–" : String.format("%.3f", r.cpuMsPerTunnel()),
+            r.errors());
+      }
+    }
+    System.out.println();
+    System.out.println(
+        "| path | bulk MiB/s (one tunnel, 1 GiB) | × direct | RSS idle MiB | RSS with 1000 idle tunnels MiB |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    double directBulk = 0;
+    for (Proxy p : proxies) {
+      double mibs = bulk(p, 1L << 30);
+      if (p.pid() == 0) {
+        directBulk = mibs;
+      }
+      String rss = "–";
+      String idle = "–";
+      if (p.pid() != 0) {
+        idle = String.format("%.0f", rssMiB(p.pid()));
+        rss = String.format("%.0f", idleTunnels(p, 1000));
+      }
+      System.out.printf(
+          "| %s | %.0f | %.2f | %s | %s |%n", p.name(), mibs, mibs / directBulk, idle, rss);
+    }
+  }
+
+  private static int index(int c) {
+    for (int i = 0; i < CLIENTS.length; i++) {
+      if (CLIENTS[i] == c) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException();
+  }
+
+  private Run tunnels(Proxy p, int clients, int secs) throws Exception {
+    long end = System.nanoTime() + secs * 1_000_000_000L;
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    List<long[]> lat = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    long cpu0 = p.pid() == 0 ? 0 : cpuMillis(p.pid());
+    long t0 = System.nanoTime();
+    for (int i = 0; i < clients; i++) {
+      long[] mine = new long[200_000];
+      lat.add(mine);
+      Thread t =
+          new Thread(
+              () -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                  try {
+                    long s = System.nanoTime();
+                    SSLSocket ssl = open(p, "/small");
+                    long setup = System.nanoTime() - s;
+                    drain(ssl, "/small");
+                    if (n < mine.length - 1) {
+                      mine[++n] = setup;
+                    }
+                    done.incrementAndGet();
+                  } catch (IOException e) {
+                    errors.incrementAndGet();
+                  }
+                }
+                mine[0] = n;
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    long cpu = p.pid() == 0 ? 0 : cpuMillis(p.pid()) - cpu0;
+    long[] all =
+        lat.stream().flatMapToLong(a -> Arrays.stream(a, 1, (int) a[0] + 1)).sorted().toArray();
+    double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1e6;
+    double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6;
+    return new Run(
+        done.get() / elapsed, p50, p99, (double) cpu / Math.max(1, done.get()), errors.get());
+  }
+
+  private SSLSocket open(Proxy p, String path) throws IOException {
+    Socket raw = new Socket();
+    raw.setTcpNoDelay(true);
+    raw.setSoTimeout(30_000);
+    raw.connect(new InetSocketAddress("127.0.0.1", p.pid() == 0 ? originPort : p.port()), 10_000);
+    if (p.pid() != 0) {
+      connect(raw);
+    }
+    SSLSocket ssl = (SSLSocket) tls.createSocket(raw, HOST, originPort, true);
+    ssl.startHandshake();
+    ssl.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    return ssl;
+  }
+
+  private void connect(Socket raw) throws IOException {
+    OutputStream out = raw.getOutputStream();
+    out.write(
+        ("CONNECT "
+                + HOST
+                + ":"
+                + originPort
+                + " HTTP/1.1\r\nHost: "
+                + HOST
+                + ":"
+                + originPort
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = raw.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("proxy closed: " + head);
+      }
+      head.append((char) c);
+    }
+    if (!head.toString().startsWith("HTTP/1.1 200")
+        && !head.toString().startsWith("HTTP/1.0 200")) {
+      throw new IOException("CONNECT refused: " + head.toString().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static long drain(SSLSocket ssl, String path) throws IOException {
+    long n = 0;
+    byte[] buf = new byte[64 * 1024];
+    try (ssl) {
+      InputStream in = ssl.getInputStream();
+      int k;
+      while ((k = in.read(buf)) >= 0) {
+        n += k;
+      }
+      ssl.getSession().invalidate(); // never resume: every tunnel pays a full handshake
+    }
+    return n;
+  }
+
+  private double bulk(Proxy p, long bytes) throws IOException {
+    long t0 = System.nanoTime();
+    long n = drain(open(p, "/bulk?bytes=" + bytes), "/bulk");
+    double secs = (System.nanoTime() - t0) / 1e9;
+    if (n < bytes) {
+      throw new IOException("short bulk read " + n);
+    }
+    return bytes / secs / (1 << 20);
+  }
+
+  private double idleTunnels(Proxy p, int count) throws Exception {
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        Socket raw = new Socket();
+        raw.connect(new InetSocketAddress("127.0.0.1", p.port()), 10_000);
+        raw.setSoTimeout(30_000);
+        open.add(raw);
+        connect(raw);
+      }
+      System.gc();
+      return rssMiB(p.pid());
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+  }
+
+  static long cpuMillis(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    return ticks * 10; // USER_HZ is 100 on Linux
+  }
+
+  static double rssMiB(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return -1;
+  }
+}
