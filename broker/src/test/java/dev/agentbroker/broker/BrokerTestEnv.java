@@ -4,6 +4,8 @@ import dev.agentbroker.testkit.CallerTokens;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
+import dev.agentbroker.testkit.hec.HecReceiver;
+import dev.agentbroker.testkit.hec.HecReceiverSettings;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +36,8 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
   public static KeyPair humanKey;
   public static KeyPair strangerKey;
   public static GitHubSimulator sim;
+  public static HecReceiver hec;
+  public static final String HEC_TOKEN = "11111111-2222-3333-4444-555555555555";
   public static Path dir;
   public static Path logFile;
 
@@ -62,6 +66,9 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
           claims: {repository: "acme/release-tools", ref: "refs/heads/main"}
           profile: ci
           grants: [{owner: acme, repositories: ["*"], permissions: {contents: read}}]
+      verbs:
+        create-repo: {allowed_identities: [agent-launcher], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
+        grant-team-access: {allowed_identities: [agent-launcher], rate: "10/hour", params: {owner: [acme], team: [platform]}}
       """;
 
   @Override
@@ -78,7 +85,12 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
       Path policy = write("policy.yaml", POLICY);
       logFile = dir.resolve("broker.log");
       sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), Clock.systemUTC());
+      hec = HecReceiver.start(HecReceiverSettings.of(HEC_TOKEN));
       Map<String, String> c = new HashMap<>();
+      c.put("broker.audit.hec.enabled", "true");
+      c.put("broker.audit.hec.url", hec.baseUri().toString());
+      c.put("broker.audit.hec.token", HEC_TOKEN);
+      c.put("broker.audit.hec.batch-max-delay", "50ms");
       c.put("broker.github.api-url", sim.baseUri().toString());
       c.put("broker.github.app-id", "424242");
       c.put("broker.github.max-attempts", "2");
@@ -120,6 +132,9 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
   public void stop() {
     if (sim != null) {
       sim.close();
+    }
+    if (hec != null) {
+      hec.close();
     }
   }
 

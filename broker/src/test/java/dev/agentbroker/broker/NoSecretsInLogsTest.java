@@ -89,6 +89,7 @@ class NoSecretsInLogsTest {
         secrets.add(line);
       }
     }
+    secrets.add(BrokerTestEnv.HEC_TOKEN);
     List<Path> files = new ArrayList<>();
     files.add(BrokerTestEnv.logFile);
     try (Stream<Path> j = Files.walk(BrokerTestEnv.dir.resolve("journal"))) {
