@@ -26,7 +26,7 @@ java -cp "$CP" dev.agentbroker.testkit.bench.PassThroughHop "$HOP_PORT" "$SIM_UR
 HOP_PID=$!
 for _ in $(seq 1 60); do grep -q READY "$WORK/hop.out" 2>/dev/null && break; sleep 0.5; done
 export CALLER_JWT="$(cat "$WORK/caller.jwt")"
-BROKER_JAVA_PID="$(pgrep -f 'quarkus-run.jar' | head -1)"
+BROKER_JAVA_PID="$(pgrep -f -- '-jar .*quarkus-run.jar' | head -1)"  # the broker child, not DemoMain
 
 run() { # target-url connections
   local threads=$(( $2 < 2 ? 1 : 2 ))
@@ -41,12 +41,15 @@ for c in 1 16 64; do
   cpu0=$(awk '{print $14+$15}' "/proc/$BROKER_JAVA_PID/stat")
   b=$(run "http://127.0.0.1:$BROKER_PORT" "$c")
   cpu1=$(awk '{print $14+$15}' "/proc/$BROKER_JAVA_PID/stat")
+  hcpu0=$(awk '{print $14+$15}' "/proc/$HOP_PID/stat")
   h=$(run "http://127.0.0.1:$HOP_PORT" "$c")
+  hcpu1=$(awk '{print $14+$15}' "/proc/$HOP_PID/stat")
   val() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
   brps=$(val "$b" rps); hrps=$(val "$h" rps)
   bcpu=$(awk -v t=$((cpu1-cpu0)) -v n="$(val "$b" requests)" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.3f", t*1000/hz/n}')
   printf '| %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s/%s |\n' "$c" "$brps" "$(val "$b" p50_ms)" "$(val "$b" p99_ms)" \
     "$hrps" "$(val "$h" p50_ms)" "$(val "$h" p99_ms)" "$(echo "$hrps / $brps" | bc -l)" \
     "$(echo "$(val "$b" p50_ms) / $(val "$h" p50_ms)" | bc -l)" "$(val "$b" errors)" "$(val "$h" errors)"
-  echo "  broker CPU per mint at $c callers: ${bcpu} ms" >&2
+  hcpu=$(awk -v t=$((hcpu1-hcpu0)) -v n="$(val "$h" requests)" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.3f", t*1000/hz/n}')
+  echo "  CPU per request at $c callers: broker ${bcpu} ms, pass-through hop ${hcpu} ms" >&2
 done

@@ -58,9 +58,32 @@ public record AuditEvent(
       throw new IllegalArgumentException(
           "tokenSha256 must be 64 lower-case hex chars from TokenHashes.sha256Hex");
     }
-    repositories = repositories == null ? null : List.copyOf(repositories);
-    permissions = sortedCopy(permissions, "permissions");
-    details = sortedCopy(details, "details");
+    // Every free-text field may carry caller input: scrub credential-shaped text (no secret in
+    // the journal, whatever a caller sends).
+    reason = SecretScrubber.scrub(reason);
+    ruleId = SecretScrubber.scrub(ruleId);
+    issuer = SecretScrubber.scrub(issuer);
+    subject = SecretScrubber.scrub(subject);
+    identityId = SecretScrubber.scrub(identityId);
+    profile = SecretScrubber.scrub(profile);
+    owner = SecretScrubber.scrub(owner);
+    leaseId = SecretScrubber.scrub(leaseId);
+    requestId = SecretScrubber.scrub(requestId);
+    clientIp = SecretScrubber.scrub(clientIp);
+    severity = SecretScrubber.scrub(severity);
+    repositories =
+        repositories == null ? null : repositories.stream().map(SecretScrubber::scrub).toList();
+    permissions = sortedCopy(scrubbed(permissions), "permissions");
+    details = sortedCopy(scrubbed(details), "details");
+  }
+
+  private static Map<String, String> scrubbed(Map<String, String> m) {
+    if (m == null) {
+      return null;
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(SecretScrubber.scrub(k), SecretScrubber.scrub(v)));
+    return out;
   }
 
   private static Map<String, String> sortedCopy(Map<String, String> map, String name) {

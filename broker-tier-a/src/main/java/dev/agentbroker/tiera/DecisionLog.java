@@ -1,5 +1,6 @@
 package dev.agentbroker.tiera;
 
+import dev.agentbroker.audit.SecretScrubber;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,7 +57,9 @@ public final class DecisionLog {
       if (sb.length() > 0) {
         sb.append(' ');
       }
-      sb.append(e.getKey()).append('=').append(quote(String.valueOf(e.getValue())));
+      // Values may echo caller input: credential-shaped text never reaches a log line.
+      String v = SecretScrubber.scrub(String.valueOf(e.getValue()));
+      sb.append(e.getKey()).append('=').append(quote(v));
     }
     return sb.toString();
   }

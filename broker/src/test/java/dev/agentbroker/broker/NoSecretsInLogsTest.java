@@ -74,6 +74,30 @@ class NoSecretsInLogsTest {
         .then()
         .statusCode(503);
     BrokerTestEnv.sim.faults().clear();
+    // Secrets pasted by a caller into fields that are recorded: request id, repository name,
+    // JWT subject. Each request is valid enough to be journaled as a decision.
+    String inRequestId = "ghs_" + "R".repeat(36);
+    String inRepo = "ghs_" + "Q".repeat(36);
+    String inSubject = "ghp_" + "S".repeat(36);
+    secrets.addAll(List.of(inRequestId, inRepo, inSubject));
+    given()
+        .header("Authorization", bearer(launcher("agent-launcher")))
+        .header("X-Request-Id", inRequestId)
+        .contentType("application/json")
+        .body(
+            "{\"owner\":\"acme\",\"repositories\":[\""
+                + inRepo
+                + "\"],\"permissions\":{\"contents\":\"read\"}}")
+        .post("/token")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", bearer(launcher(inSubject)))
+        .contentType("application/json")
+        .body(body)
+        .post("/token")
+        .then()
+        .statusCode(403);
     // App JWTs and tokens as the broker sent them to GitHub.
     for (RecordedRequest rr : BrokerTestEnv.sim.requests()) {
       List<String> auth = rr.headers().get("authorization");
@@ -95,10 +119,16 @@ class NoSecretsInLogsTest {
     try (Stream<Path> j = Files.walk(BrokerTestEnv.dir.resolve("journal"))) {
       j.filter(Files::isRegularFile).forEach(files::add);
     }
-    String all = "";
+    // Everything shipped to HEC as well, once the shipper has caught up with these decisions.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(15))
+        .until(() -> BrokerTestEnv.hec.received().toString().contains("[redacted sha256:"));
+    StringBuilder text = new StringBuilder(BrokerTestEnv.hec.received().toString());
     for (Path f : files) {
-      all += Files.readString(f);
+      text.append(Files.readString(f));
     }
+    String all = text.toString();
+    assertTrue(all.contains("[redacted sha256:"), "caller-supplied secrets are replaced");
     assertTrue(all.contains("decision=allow"), "the decision log was captured");
     assertTrue(all.contains("token_sha256"), "hashes are recorded");
     for (String s : secrets) {
