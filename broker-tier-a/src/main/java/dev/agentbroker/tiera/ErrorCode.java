@@ -21,7 +21,15 @@ public enum ErrorCode {
   UPSTREAM_MISCONFIGURED("upstream_misconfigured", 502, "GitHub App misconfigured"),
   KEY_UNAVAILABLE("key_unavailable", 503, "Signing key unavailable"),
   AUDIT_UNAVAILABLE("audit_unavailable", 503, "Audit journal unavailable"),
-  INTERNAL("internal_error", 500, "Internal error");
+  INTERNAL("internal_error", 500, "Internal error"),
+  // Break-glass (Tier B): appended, never reordered.
+  HUMAN_REQUIRED("human_required", 403, "A human caller is required"),
+  SELF_APPROVAL_REFUSED("self_approval_refused", 403, "Self-approval is refused"),
+  NOT_GRANT_REQUESTER("not_grant_requester", 403, "Only the requester may use this grant"),
+  NOT_PENDING("not_pending", 409, "The request is not pending"),
+  GRANT_NOT_APPROVED("grant_not_approved", 409, "The grant is not approved"),
+  GRANT_ALREADY_USED("grant_already_used", 409, "The grant was already used"),
+  GRANT_EXPIRED("grant_expired", 410, "The grant expired");
 
   private final String wire;
   private final int status;

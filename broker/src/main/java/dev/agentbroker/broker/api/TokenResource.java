@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerMetrics;
 import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.broker.ratelimit.MintThrottle;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
@@ -41,6 +42,7 @@ public class TokenResource {
 
   @Inject BrokerRuntime runtime;
   @Inject BrokerMetrics metrics;
+  @Inject MintThrottle throttle;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -53,10 +55,19 @@ public class TokenResource {
       @Context HttpServerRequest http) {
     long t0 = System.nanoTime();
     MintResult result;
+    MintThrottle.Verdict limits;
     try {
       AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
       TokenRequest request = TokenRequestParser.parse(body);
-      result = runtime.tokens().mint(caller.caller(), request, meta(ctx, http));
+      RequestMeta meta = meta(ctx, http);
+      // Rate limits (per identity, then the App-wide GitHub budget) before anything is minted.
+      limits = throttle.admit(caller.caller(), request, meta);
+      if (!limits.admitted()) {
+        ProblemException p = limits.refusal();
+        metrics.mint(p.code().wire(), p.reason(), System.nanoTime() - t0);
+        return limits.response(RequestIds.of(ctx));
+      }
+      result = runtime.tokens().mint(caller.caller(), request, meta);
     } catch (ProblemException e) {
       metrics.mint(e.code().wire(), e.reason(), System.nanoTime() - t0);
       throw e;
@@ -76,7 +87,9 @@ public class TokenResource {
     ArrayNode repos = out.putArray("repositories");
     issued.lease().repositories().forEach(repos::add);
     out.put("lease_id", issued.lease().leaseId());
-    return Response.status(201).entity(out.toString()).header("Cache-Control", "no-store").build();
+    Response.ResponseBuilder rb = Response.status(201).entity(out.toString());
+    limits.headers().forEach(rb::header);
+    return rb.header("Cache-Control", "no-store").build();
   }
 
   @POST

@@ -1,9 +1,9 @@
 package dev.agentbroker.broker.verbs;
 
 import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.broker.ratelimit.RateLimits;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
 import dev.agentbroker.tierb.IdempotencyStore;
-import dev.agentbroker.tierb.InMemoryRateLimiter;
 import dev.agentbroker.tierb.VerbService;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -13,14 +13,16 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Builds Tier B from the running Tier A parts: the same policy, journal and GitHub App, an
- * in-memory GCRA limiter (single replica) and a one-day idempotency memory.
+ * Builds Tier B from the running Tier A parts: the same policy, journal and GitHub App, the
+ * configured GCRA limiter ({@code broker.ratelimit.store}: memory or Redis shared by replicas; it
+ * also spends the App-wide GitHub budget) and a one-day idempotency memory.
  */
 @Startup
 @ApplicationScoped
 public class TierBRuntime {
   @Inject BrokerRuntime runtime;
   @Inject Clock clock;
+  @Inject RateLimits rateLimits;
 
   private VerbService verbs;
 
@@ -29,7 +31,7 @@ public class TierBRuntime {
     verbs =
         VerbService.create(
             runtime.policy()::current,
-            new InMemoryRateLimiter(clock),
+            rateLimits.tierB(),
             new IdempotencyStore(clock, Duration.ofHours(24)),
             runtime.journal(),
             runtime.github(),

@@ -1,0 +1,127 @@
+package dev.agentbroker.tierb.breakglass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Grants in one JSON file. A save writes a temporary file next to it, fsyncs it, renames it over
+ * the old one atomically and fsyncs the directory, so a crash leaves either the old or the new
+ * file, never a torn one. A file that exists but cannot be parsed is an error, never "no grants".
+ */
+public final class FileGrantStore implements GrantStore {
+  private static final int FORMAT = 1;
+
+  private final Path file;
+
+  public FileGrantStore(Path file) {
+    this.file = file.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public List<Grant> load() throws GrantStoreException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new GrantStoreException(
+          "break-glass store " + file + " cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      JsonNode root = GrantJson.MAPPER.readTree(bytes);
+      if (root == null || !root.isObject() || root.path("format").asInt() != FORMAT) {
+        throw new IllegalArgumentException("not a format-" + FORMAT + " grant store");
+      }
+      JsonNode arr = root.get("grants");
+      if (arr == null || !arr.isArray()) {
+        throw new IllegalArgumentException("no 'grants' array");
+      }
+      List<Grant> out = new ArrayList<>();
+      for (JsonNode n : arr) {
+        out.add(GrantJson.fromJson(n));
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw new GrantStoreException(
+          "break-glass store "
+              + file
+              + " is corrupt ("
+              + e.getMessage()
+              + "); refusing to start. Compare it with the audit journal's breakglass.* events,"
+              + " then repair or move it aside",
+          e);
+    }
+  }
+
+  @Override
+  public void save(List<Grant> grants) throws IOException {
+    ObjectNode root = GrantJson.MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    ArrayNode arr = root.putArray("grants");
+    grants.forEach(g -> arr.add(GrantJson.toJson(g)));
+    byte[] bytes =
+        GrantJson.MAPPER
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(root)
+            .getBytes(StandardCharsets.UTF_8);
+    Path dir = file.getParent();
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      restrict(tmp);
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the store's file system cannot rename atomically: " + dir, e);
+    }
+    syncDirectory(dir);
+  }
+
+  @Override
+  public String describe() {
+    return "file " + file;
+  }
+
+  private static void restrict(Path p) {
+    try {
+      // Justifications and names are internal information: owner-only, like the journal.
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // Non-POSIX file systems: the directory's permissions have to do.
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory; the rename is still atomic there.
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.agentbroker.broker.breakglass;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.broker.api.ProblemException;
+import dev.agentbroker.broker.api.RequestIds;
+import dev.agentbroker.broker.auth.AuthenticatedCaller;
+import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.tiera.github.InstallationToken;
+import dev.agentbroker.tierb.breakglass.BreakGlassOutcome;
+import dev.agentbroker.tierb.breakglass.BreakGlassRequest;
+import dev.agentbroker.tierb.breakglass.BreakGlassService;
+import dev.agentbroker.tierb.breakglass.Grant;
+import dev.agentbroker.tierb.breakglass.GrantJson;
+import dev.agentbroker.tierb.breakglass.Human;
+import dev.agentbroker.tierb.verbs.VerbInputException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Break-glass over HTTP, for humans only: every route first requires a token from an issuer marked
+ * {@code human=true} ({@code 403 human_required} otherwise), then hands the step to Tier B's
+ * service, which enforces the rules again. Answers are never cached; a token appears only in the
+ * one answer to a successful use.
+ */
+@Path("/breakglass/requests")
+@Tag(name = "Break-glass (humans only)")
+public class BreakGlassResource {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final Pattern ID = Pattern.compile("^bg-[0-9a-f-]{36}$");
+  private static final int MAX_BODY = 64 * 1024;
+
+  @Inject BrokerRuntime runtime;
+  @Inject BreakGlassRuntime breakGlass;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Open requests and grants, the history, and who you are")
+  public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    Human me = human(authorization);
+    BreakGlassService s = breakGlass.service();
+    ObjectNode out = MAPPER.createObjectNode();
+    out.putObject("me").put("iss", me.issuer()).put("sub", me.subject());
+    out.putObject("settings")
+        .put("approval_window_minutes", s.settings().approvalWindow().toMinutes())
+        .put("max_duration_minutes", s.settings().maxDuration().toMinutes());
+    grants(out.putArray("open"), s.open());
+    grants(out.putArray("history"), s.history());
+    return ok(200, out);
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Request an elevation (installation-wide token or a catalog verb)")
+  public Response request(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      byte[] body,
+      @Context ContainerRequestContext ctx,
+      @Context HttpServerRequest http) {
+    Human me = human(authorization);
+    BreakGlassRequest r;
+    try {
+      r = BreakGlassRequest.parse(parse(body));
+    } catch (VerbInputException e) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST,
+          "invalid_fields",
+          "the request is invalid",
+          e.violations(),
+          null);
+    }
+    return answer(breakGlass.service().request(me, r, meta(ctx, http)), 201);
+  }
+
+  @POST
+  @Path("/{id}/approve")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Approve another human's pending request")
+  public Response approve(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("id") String id,
+      @Context ContainerRequestContext ctx,
+      @Context HttpServerRequest http) {
+    Human me = human(authorization);
+    return answer(breakGlass.service().approve(me, checked(id), meta(ctx, http)), 200);
+  }
+
+  @POST
+  @Path("/{id}/deny")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Deny a pending request (body: {\"reason\": \"…\"})")
+  public Response deny(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("id") String id,
+      byte[] body,
+      @Context ContainerRequestContext ctx,
+      @Context HttpServerRequest http) {
+    Human me = human(authorization);
+    JsonNode json = parse(body);
+    JsonNode reason = json.get("reason");
+    if (json.size() != 1 || reason == null || !reason.isTextual()) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "invalid_fields", "the body must be {\"reason\": \"…\"}");
+    }
+    return answer(
+        breakGlass.service().deny(me, checked(id), reason.asText(), meta(ctx, http)), 200);
+  }
+
+  @POST
+  @Path("/{id}/use")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Use your approved grant, once: returns the token or the verb's result")
+  public Response use(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("id") String id,
+      @Context ContainerRequestContext ctx,
+      @Context HttpServerRequest http) {
+    Human me = human(authorization);
+    return answer(breakGlass.service().use(me, checked(id), meta(ctx, http)), 200);
+  }
+
+  private Human human(String authorization) {
+    AuthenticatedCaller c = runtime.authenticator().authenticate(authorization);
+    if (!c.human()) {
+      throw new ProblemException(
+          ErrorCode.HUMAN_REQUIRED,
+          "human_required",
+          "break-glass accepts only tokens from the human-only issuer");
+    }
+    return new Human(c.caller().issuer(), c.caller().subject(), true);
+  }
+
+  private static Response answer(BreakGlassOutcome o, int status) {
+    if (o instanceof BreakGlassOutcome.Done d) {
+      return ok(status, GrantJson.toJson(d.grant()));
+    }
+    if (o instanceof BreakGlassOutcome.Used u) {
+      ObjectNode out = MAPPER.createObjectNode();
+      out.set("grant", GrantJson.toJson(u.grant()));
+      if (u.token().isPresent()) {
+        InstallationToken t = u.token().get();
+        ObjectNode tok = out.putObject("token");
+        tok.put("token", t.token());
+        tok.put("expires_at", t.expiresAt().toString());
+        ObjectNode perms = tok.putObject("permissions");
+        new java.util.TreeMap<>(t.permissions()).forEach(perms::put);
+        tok.put("installation_id", t.installationId());
+      }
+      u.verbResult().ifPresent(r -> out.set("verb_result", r));
+      return ok(200, out);
+    }
+    BreakGlassOutcome.Refused r = (BreakGlassOutcome.Refused) o;
+    throw new ProblemException(r.code(), r.reason(), r.detail(), r.violations(), null);
+  }
+
+  private static Response ok(int status, JsonNode body) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(body.toString())
+        .header("Cache-Control", "no-store")
+        .build();
+  }
+
+  private static void grants(ArrayNode arr, List<Grant> grants) {
+    grants.forEach(g -> arr.add(GrantJson.toJson(g)));
+  }
+
+  private static String checked(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new ProblemException(ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
+    }
+    return id;
+  }
+
+  private static RequestMeta meta(ContainerRequestContext ctx, HttpServerRequest http) {
+    String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+    return new RequestMeta(RequestIds.of(ctx), ip);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "empty_body", "a JSON object body is required");
+    }
+    if (body.length > MAX_BODY) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "body_too_large", "the body exceeds " + MAX_BODY + " bytes");
+    }
+    try {
+      JsonNode n = MAPPER.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new ProblemException(
+            ErrorCode.INVALID_REQUEST, "malformed_json", "the body must be a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new ProblemException(
+          ErrorCode.INVALID_REQUEST, "malformed_json", "the body is not valid JSON");
+    }
+  }
+}

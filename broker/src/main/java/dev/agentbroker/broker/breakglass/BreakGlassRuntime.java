@@ -1,0 +1,75 @@
+package dev.agentbroker.broker.breakglass;
+
+import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.tiera.github.GitHubInstallationCalls;
+import dev.agentbroker.tierb.breakglass.BreakGlassService;
+import dev.agentbroker.tierb.breakglass.BreakGlassSettings;
+import dev.agentbroker.tierb.breakglass.FileGrantStore;
+import dev.agentbroker.tierb.breakglass.GrantStoreException;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds break-glass on the running broker: the same journal, policy and GitHub App as Tier A, and
+ * the file store. An unreadable store stops start-up: starting empty could make a used grant look
+ * unused or lose pending approvals.
+ */
+@Startup
+@ApplicationScoped
+public class BreakGlassRuntime {
+  private static final Logger LOG = Logger.getLogger(BreakGlassRuntime.class);
+
+  @Inject BrokerRuntime runtime;
+  @Inject BreakGlassConfig config;
+  @Inject Clock clock;
+
+  private BreakGlassService service;
+
+  @PostConstruct
+  void start() {
+    BreakGlassSettings settings;
+    try {
+      settings =
+          new BreakGlassSettings(
+              config.approvalWindow(), config.maxDuration(), config.historyLimit());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("broker.breakglass configuration invalid: " + e.getMessage());
+    }
+    FileGrantStore store = new FileGrantStore(config.storeFile());
+    try {
+      service =
+          BreakGlassService.open(
+              settings,
+              store,
+              runtime.journal(),
+              runtime.policy()::current,
+              runtime.github(),
+              new GitHubInstallationCalls(runtime.githubSettings(), clock),
+              clock);
+    } catch (GrantStoreException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    LOG.infof(
+        "break-glass ready: store=%s approval-window=%s max-duration=%s open=%d",
+        store.describe(), config.approvalWindow(), config.maxDuration(), service.open().size());
+  }
+
+  public BreakGlassService service() {
+    return service;
+  }
+
+  @Scheduled(
+      every = "${broker.breakglass.sweep-interval:30s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void sweep() {
+    int n = service.expireDue();
+    if (n > 0) {
+      LOG.infof("break-glass: %d grant(s) expired", n);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.agentbroker.broker.breakglass;
+
+import static dev.agentbroker.broker.breakglass.BreakGlassTestEnv.human;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.agentbroker.broker.BrokerTestEnv;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The break-glass page in a real headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}; {@code .ci/run} installs them). Alice requests, Bob approves, Alice uses the
+ * grant and sees the token once; a stale second tab trying to use it again is refused. Missing
+ * browsers fail the test: a silently skipped UI test would prove nothing.
+ */
+@QuarkusTest
+@WithTestResource(BreakGlassTestEnv.class)
+class BreakGlassBrowserTest {
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final String JUSTIFICATION = "INC-4711 <b>restore</b> branch protection & \"audit\"";
+
+  @TestHTTPResource("/breakglass/")
+  URL page;
+
+  WebDriver driver;
+  Path profile;
+
+  @BeforeEach
+  void browser() throws Exception {
+    if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+      fail(
+          "the break-glass browser test needs Debian's chromium and chromium-driver"
+              + " (/usr/bin/chromium, /usr/bin/chromedriver): apt-get install chromium"
+              + " chromium-driver (.ci/run installs them)");
+    }
+    // Explicit paths everywhere, so Selenium Manager never looks for (or downloads) a browser.
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    profile = Files.createTempDirectory("bg-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (profile != null) {
+      try (var s = Files.walk(profile)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void requestApproveUseInTheBrowser() throws Exception {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    driver.get(page.toString());
+
+    signIn(wait, "alice");
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("kind")))
+        .selectByValue("installation-token");
+    driver.findElement(By.id("owner")).sendKeys("acme");
+    driver.findElement(By.id("permissions")).sendKeys("administration:write");
+    driver.findElement(By.id("justification")).sendKeys(JUSTIFICATION);
+    driver.findElement(By.id("duration")).clear();
+    driver.findElement(By.id("duration")).sendKeys("20");
+    driver.findElement(By.id("submit-request")).click();
+    WebElement aliceRow = openRow(wait, "pending");
+    String id = aliceRow.getAttribute("data-id");
+    assertTrue(aliceRow.getText().contains("waiting for another human"));
+    assertTrue(aliceRow.findElements(By.cssSelector("button.approve")).isEmpty());
+
+    signIn(wait, "bob");
+    WebElement bobRow = openRow(wait, "pending");
+    // The justification is visible to the approver, verbatim: markup shown as text, not run.
+    assertEquals(JUSTIFICATION, bobRow.findElement(By.cssSelector("td.justification")).getText());
+    assertTrue(driver.findElements(By.cssSelector("#open-body b")).isEmpty());
+    bobRow.findElement(By.cssSelector("button.approve")).click();
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#open-body tr[data-id='" + id + "'][data-state='approved']")));
+
+    signIn(wait, "alice");
+    String first = driver.getWindowHandle();
+    // A second tab, loaded now: its "Use" button will be stale after the first tab uses the grant.
+    driver.switchTo().newWindow(WindowType.TAB);
+    driver.get(page.toString());
+    signIn(wait, "alice");
+    String stale = driver.getWindowHandle();
+    wait.until(ExpectedConditions.elementToBeClickable(useButton(id)));
+
+    driver.switchTo().window(first);
+    driver.findElement(useButton(id)).click();
+    WebElement tokenEl =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-once")));
+    String token = tokenEl.getText().strip();
+    assertFalse(token.isEmpty(), "the token is shown");
+    assertTrue(BrokerTestEnv.sim.isTokenActive(token), "the simulator knows the token as active");
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#history-body tr[data-id='" + id + "'][data-state='used']")));
+
+    driver.switchTo().window(stale);
+    driver.findElement(useButton(id)).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "grant_already_used"));
+    assertEquals("", driver.findElement(By.id("token-once")).getText(), "no token a second time");
+
+    // Shown once: a reload in the first tab does not bring the token back.
+    driver.switchTo().window(first);
+    driver.navigate().refresh();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "alice"));
+    assertFalse(driver.getPageSource().contains(token));
+    Object stored =
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return JSON.stringify(Object.assign({}, sessionStorage, localStorage))");
+    assertFalse(String.valueOf(stored).contains(token), "the token is not kept in the browser");
+    BreakGlassApiTest.assertNoSecretWritten(List.of(token, human("carol")));
+  }
+
+  private void signIn(WebDriverWait wait, String who) {
+    WebElement jwt = driver.findElement(By.id("jwt"));
+    jwt.clear();
+    // The JWT is long; setting the value directly avoids typing it character by character.
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].value = arguments[1];", jwt, human(who));
+    driver.findElement(By.id("signin")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("whoami"), "signed in as " + who + " "));
+  }
+
+  private WebElement openRow(WebDriverWait wait, String state) {
+    By row =
+        By.xpath(
+            "//tbody[@id='open-body']/tr[td[contains(., 'INC-4711')]][@data-state='"
+                + state
+                + "']");
+    return wait.until(ExpectedConditions.presenceOfElementLocated(row));
+  }
+
+  private static By useButton(String id) {
+    return By.cssSelector("#open-body tr[data-id='" + id + "'] button.use");
+  }
+}
