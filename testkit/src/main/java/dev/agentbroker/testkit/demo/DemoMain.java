@@ -31,6 +31,7 @@ import java.util.Map;
 public final class DemoMain {
   static final String ISSUER = "https://dev-issuer.agent-broker.local";
   static final String AUDIENCE = "agent-broker";
+  static final String HUMAN_ISSUER = "https://dev-humans.agent-broker.local";
 
   private DemoMain() {}
 
@@ -50,6 +51,7 @@ public final class DemoMain {
     Files.createDirectories(work);
     KeyPair appKey = TestKeys.rsa2048();
     KeyPair callerKey = TestKeys.rsa2048();
+    KeyPair humanKey = TestKeys.rsa2048();
     Path keyFile = work.resolve("dev-app-key.pem");
     Files.deleteIfExists(keyFile);
     Files.createFile(
@@ -76,6 +78,14 @@ public final class DemoMain {
     env.put("BROKER_JWT_ISSUERS_DEV_ISSUER", ISSUER);
     env.put("BROKER_JWT_ISSUERS_DEV_PUBLIC_KEY_LOCATION", callerPub.toString());
     env.put("BROKER_JWT_ISSUERS_DEV_AUDIENCES", AUDIENCE);
+    // A separate, human-only issuer for the break-glass page (two dev humans: alice and bob).
+    Path humanPub = work.resolve("dev-human-issuer-pub.pem");
+    Files.writeString(humanPub, TestKeys.publicPem(humanKey.getPublic()));
+    env.put("BROKER_JWT_ISSUERS_HUMANS_ISSUER", HUMAN_ISSUER);
+    env.put("BROKER_JWT_ISSUERS_HUMANS_PUBLIC_KEY_LOCATION", humanPub.toString());
+    env.put("BROKER_JWT_ISSUERS_HUMANS_AUDIENCES", AUDIENCE);
+    env.put("BROKER_JWT_ISSUERS_HUMANS_HUMAN", "true");
+    env.put("BROKER_BREAKGLASS_STORE_FILE", work.resolve("breakglass.json").toString());
     if (bench) {
       // Decision logging stays on (production cost), but goes to a file, not the terminal.
       pb.redirectErrorStream(true).redirectOutput(work.resolve("broker.log").toFile());
@@ -106,6 +116,16 @@ public final class DemoMain {
             .expiresAt(now.plus(Duration.ofHours(8)))
             .sign();
     Files.writeString(work.resolve("caller.jwt"), jwt);
+    for (String human : List.of("alice", "bob")) {
+      Files.writeString(
+          work.resolve(human + ".jwt"),
+          CallerTokens.rs256(HUMAN_ISSUER, humanKey.getPrivate())
+              .subject(human)
+              .audience(AUDIENCE)
+              .issuedAt(now)
+              .expiresAt(now.plus(Duration.ofHours(8)))
+              .sign());
+    }
     Files.writeString(work.resolve("broker.url"), base.toString());
     Files.writeString(work.resolve("sim.url"), sim.baseUri().toString());
     if (!bench) {
@@ -154,6 +174,11 @@ public final class DemoMain {
     lines.add("");
     lines.add("Ask why without minting: the same call to " + base + "/token/explain");
     lines.add("API docs: " + base + "/q/swagger-ui   metrics: " + base + "/q/metrics");
+    lines.add(
+        "Break-glass page for humans: "
+            + base
+            + "/breakglass/ (dev human tokens for alice and bob: "
+            + "the alice.jwt and bob.jwt files in the demo folder)");
     lines.add("Ctrl-C stops the broker and the simulator.");
     lines.add("");
     System.out.println(String.join("\n", lines));
