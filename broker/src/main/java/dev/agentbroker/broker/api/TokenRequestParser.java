@@ -1,7 +1,6 @@
 package dev.agentbroker.broker.api;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +8,6 @@ import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.tiera.ErrorCode;
 import dev.agentbroker.tiera.TokenRequestValidator;
 import dev.agentbroker.tiera.Violation;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,23 +32,7 @@ public final class TokenRequestParser {
   private TokenRequestParser() {}
 
   public static TokenRequest parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw invalid("empty_body", "a JSON object body is required", List.of());
-    }
-    if (body.length > MAX_BODY_BYTES) {
-      throw invalid("body_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes", List.of());
-    }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw invalid("malformed_json", "the body is not valid JSON", List.of());
-    } catch (IOException e) {
-      throw invalid("malformed_json", "the body could not be read", List.of());
-    }
-    if (root == null || !root.isObject()) {
-      throw invalid("malformed_json", "the body must be a JSON object", List.of());
-    }
+    JsonNode root = HttpInputs.jsonObject(body, MAX_BODY_BYTES);
     List<Violation> v = new ArrayList<>();
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String f = it.next();

@@ -59,7 +59,7 @@ public class TokenResource {
     try {
       AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
       TokenRequest request = TokenRequestParser.parse(body);
-      RequestMeta meta = meta(ctx, http);
+      RequestMeta meta = HttpInputs.meta(ctx, http);
       // Rate limits (per identity, then the App-wide GitHub budget) before anything is minted.
       limits = throttle.admit(caller.caller(), request, meta);
       if (!limits.admitted()) {
@@ -145,7 +145,7 @@ public class TokenResource {
     if (identity == null) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "lease_not_found", "no such lease");
     }
-    RevokeResult r = runtime.tokens().revoke(identity, leaseId, meta(ctx, http));
+    RevokeResult r = runtime.tokens().revoke(identity, leaseId, HttpInputs.meta(ctx, http));
     if (r instanceof RevokeResult.Refused refused) {
       metrics.revoke(refused.code().wire());
       String detail = refused.code() == ErrorCode.NOT_FOUND ? "no such lease" : "revocation failed";
@@ -153,10 +153,5 @@ public class TokenResource {
     }
     metrics.revoke("revoked");
     return Response.noContent().build();
-  }
-
-  private static RequestMeta meta(ContainerRequestContext ctx, HttpServerRequest http) {
-    String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-    return new RequestMeta(RequestIds.of(ctx), ip);
   }
 }

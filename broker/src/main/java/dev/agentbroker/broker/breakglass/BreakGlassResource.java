@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.broker.api.RequestIds;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
 import dev.agentbroker.tiera.github.InstallationToken;
 import dev.agentbroker.tierb.breakglass.BreakGlassOutcome;
 import dev.agentbroker.tierb.breakglass.BreakGlassRequest;
@@ -33,7 +32,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -84,7 +82,7 @@ public class BreakGlassResource {
     Human me = human(authorization);
     BreakGlassRequest r;
     try {
-      r = BreakGlassRequest.parse(parse(body));
+      r = BreakGlassRequest.parse(HttpInputs.jsonObject(body, MAX_BODY));
     } catch (VerbInputException e) {
       throw new ProblemException(
           ErrorCode.INVALID_REQUEST,
@@ -93,7 +91,7 @@ public class BreakGlassResource {
           e.violations(),
           null);
     }
-    return answer(breakGlass.service().request(me, r, meta(ctx, http)), 201);
+    return answer(breakGlass.service().request(me, r, HttpInputs.meta(ctx, http)), 201);
   }
 
   @POST
@@ -106,7 +104,7 @@ public class BreakGlassResource {
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
     Human me = human(authorization);
-    return answer(breakGlass.service().approve(me, checked(id), meta(ctx, http)), 200);
+    return answer(breakGlass.service().approve(me, checked(id), HttpInputs.meta(ctx, http)), 200);
   }
 
   @POST
@@ -121,14 +119,15 @@ public class BreakGlassResource {
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
     Human me = human(authorization);
-    JsonNode json = parse(body);
+    JsonNode json = HttpInputs.jsonObject(body, MAX_BODY);
     JsonNode reason = json.get("reason");
     if (json.size() != 1 || reason == null || !reason.isTextual()) {
       throw new ProblemException(
           ErrorCode.INVALID_REQUEST, "invalid_fields", "the body must be {\"reason\": \"…\"}");
     }
     return answer(
-        breakGlass.service().deny(me, checked(id), reason.asText(), meta(ctx, http)), 200);
+        breakGlass.service().deny(me, checked(id), reason.asText(), HttpInputs.meta(ctx, http)),
+        200);
   }
 
   @POST
@@ -141,7 +140,7 @@ public class BreakGlassResource {
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
     Human me = human(authorization);
-    return answer(breakGlass.service().use(me, checked(id), meta(ctx, http)), 200);
+    return answer(breakGlass.service().use(me, checked(id), HttpInputs.meta(ctx, http)), 200);
   }
 
   private Human human(String authorization) {
@@ -195,32 +194,5 @@ public class BreakGlassResource {
       throw new ProblemException(ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
     }
     return id;
-  }
-
-  private static RequestMeta meta(ContainerRequestContext ctx, HttpServerRequest http) {
-    String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-    return new RequestMeta(RequestIds.of(ctx), ip);
-  }
-
-  private static JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "empty_body", "a JSON object body is required");
-    }
-    if (body.length > MAX_BODY) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "body_too_large", "the body exceeds " + MAX_BODY + " bytes");
-    }
-    try {
-      JsonNode n = MAPPER.readTree(body);
-      if (n == null || !n.isObject()) {
-        throw new ProblemException(
-            ErrorCode.INVALID_REQUEST, "malformed_json", "the body must be a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "malformed_json", "the body is not valid JSON");
-    }
   }
 }

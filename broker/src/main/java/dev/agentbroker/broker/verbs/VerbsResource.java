@@ -3,13 +3,13 @@ package dev.agentbroker.broker.verbs;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.api.Problems;
 import dev.agentbroker.broker.api.RequestIds;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
 import dev.agentbroker.tierb.VerbOutcome;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -73,17 +72,9 @@ public class VerbsResource {
           "invalid_idempotency_key",
           "Idempotency-Key: 1-128 of [A-Za-z0-9._:-]");
     }
-    JsonNode json = parse(body);
-    String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+    JsonNode json = HttpInputs.jsonObject(body, MAX_BODY);
     VerbOutcome outcome =
-        tierB
-            .verbs()
-            .call(
-                caller.caller(),
-                verb,
-                json,
-                idempotencyKey,
-                new RequestMeta(RequestIds.of(ctx), ip));
+        tierB.verbs().call(caller.caller(), verb, json, idempotencyKey, HttpInputs.meta(ctx, http));
     if (outcome instanceof VerbOutcome.Answered a) {
       Response.ResponseBuilder rb =
           Response.status(a.status()).entity(a.body().toString()).type(MediaType.APPLICATION_JSON);
@@ -98,27 +89,5 @@ public class VerbsResource {
     Response.ResponseBuilder rb = Response.fromResponse(problem);
     r.headers().forEach(rb::header);
     return rb.build();
-  }
-
-  private static JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "empty_body", "a JSON object body is required");
-    }
-    if (body.length > MAX_BODY) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "body_too_large", "the body exceeds " + MAX_BODY + " bytes");
-    }
-    try {
-      JsonNode n = MAPPER.readTree(body);
-      if (n == null || !n.isObject()) {
-        throw new ProblemException(
-            ErrorCode.INVALID_REQUEST, "malformed_json", "the body must be a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "malformed_json", "the body is not valid JSON");
-    }
   }
 }
