@@ -5,20 +5,35 @@
 # permission to bind 127.0.0.1:443 for the TLS origin (root, or set ORIGIN_PORT and accept that
 # Squid's "CONNECT 443 only" rule then names that port instead).
 #
-#   bench/egress-bench.sh                 # SECONDS=5 per measurement
-#   SECONDS_PER_RUN=10 bench/egress-bench.sh
+#   bench/egress-bench.sh                 # each cell >= 10 s, then until 3000 tunnels or 30 s
+#   SECONDS_PER_RUN=20 bench/egress-bench.sh
+#   WAIT_QUIET=1200 bench/egress-bench.sh  # first wait up to 1200 s for 1-min load average < 1.5
+#
+# Every path (direct, egress, squid) is warmed up first with >= 3000 tunnels and >= WARMUP_SECONDS (30)
+# so the JVMs' JIT compilation is not billed to the first cell. Run it on an otherwise idle machine:
+# the load generator, the origin and the proxies share the CPUs.
 #
 # Results: printed, and saved to bench/results/egress-<timestamp>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORIGIN_PORT="${ORIGIN_PORT:-443}"
-SECS="${SECONDS_PER_RUN:-5}"
+SECS="${SECONDS_PER_RUN:-10}"
 EGRESS_PORT="${EGRESS_PORT:-3129}"
 SQUID_PORT="${SQUID_PORT:-3130}"
 SQUID="${SQUID:-/usr/sbin/squid}"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -B -q -pl egress -am install -DskipTests
+fi
+if [ "${WAIT_QUIET:-0}" -gt 0 ]; then
+  waited=0
+  until awk '{exit !($1 < 1.5)}' /proc/loadavg; do
+    if [ "$waited" -ge "$WAIT_QUIET" ]; then
+      echo "machine not quiet after ${WAIT_QUIET}s (loadavg $(cut -d' ' -f1-3 /proc/loadavg)); running anyway" >&2
+      break
+    fi
+    sleep 30; waited=$((waited + 30))
+  done
 fi
 WORK="$(mktemp -d /tmp/egress-bench.XXXXXX)"
 chmod 0777 "$WORK" # squid drops to its cache_effective_user and must write its logs here
@@ -91,6 +106,20 @@ CP="egress/target/classes:$(cat egress/target/runtime.classpath)"
 java -Xmx256m -XX:+UseSerialGC -Djdk.net.hosts.file="$WORK/hosts" -cp "$CP" \
   dev.agentbroker.egress.EgressMain --config "$WORK/egress.yaml" > "$WORK/egress.log" 2>&1 &
 EGRESS_PID=$!; PIDS+=("$EGRESS_PID")
+# Optional before/after in the same run: BASELINE_CLASSES=dir of an older build's classes (same
+# runtime classpath) is started as "egress-before" on EGRESS_PORT+10 with its own audit journal.
+BASELINE_ARG=()
+if [ -n "${BASELINE_CLASSES:-}" ]; then
+  BASE_PORT=$((EGRESS_PORT + 10))
+  sed -e "s/:$EGRESS_PORT\"/:$BASE_PORT\"/" -e "s/^audit_dir: audit/audit_dir: audit-before/" \
+    "$WORK/egress.yaml" > "$WORK/egress-before.yaml"
+  java -Xmx256m -XX:+UseSerialGC -Djdk.net.hosts.file="$WORK/hosts" \
+    -cp "$BASELINE_CLASSES:$(cat egress/target/runtime.classpath)" \
+    dev.agentbroker.egress.EgressMain --config "$WORK/egress-before.yaml" > "$WORK/egress-before.log" 2>&1 &
+  BASE_PID=$!; PIDS+=("$BASE_PID")
+  wait_port "$BASE_PORT"
+  BASELINE_ARG=("egress-before=$BASE_PORT:$BASE_PID")
+fi
 "$SQUID" -N -f "$WORK/squid.conf" > "$WORK/squid.out" 2>&1 &
 SQUID_PID=$!; PIDS+=("$SQUID_PID")
 wait_port "$EGRESS_PORT"; wait_port "$SQUID_PORT"
@@ -101,8 +130,11 @@ mkdir -p bench/results
 {
   echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB RAM, $(uname -sr)"
   echo "Java: $(java -version 2>&1 | head -1); $("$SQUID" -v | head -1)"
+  echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  java -Xmx1g -cp "$TCP" dev.agentbroker.egress.bench.EgressBench "$ORIGIN_PORT" "$SECS" \
-    "egress=$EGRESS_PORT:$EGRESS_PID" "squid=$SQUID_PORT:$SQUID_PID"
+  java -Xmx1g -Dwarmup.seconds="${WARMUP_SECONDS:-30}" -cp "$TCP" dev.agentbroker.egress.bench.EgressBench "$ORIGIN_PORT" "$SECS" \
+    "egress=$EGRESS_PORT:$EGRESS_PID" ${BASELINE_ARG[@]+"${BASELINE_ARG[@]}"} "squid=$SQUID_PORT:$SQUID_PID"
+  echo
+  echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo "saved $OUT; proxy logs in $WORK" >&2

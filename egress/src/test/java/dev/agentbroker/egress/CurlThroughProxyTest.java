@@ -183,4 +183,37 @@ class CurlThroughProxyTest {
     assertTrue(found, "egress.connect event for " + d.id() + " in the journal");
     assertFalse(h.proxy.scrape().contains("egress_audit_failures_total{reason="), "no failures");
   }
+
+  @Test
+  void anAllowedTunnelIsJournaledOnceWhenItCloses() throws Exception {
+    Curl.Result r = curl("https://origin.test:" + origin.port() + "/small");
+    assertEquals(0, r.exit(), r.err());
+    EgressDecision opened = h.next("egress.connect");
+    EgressDecision closed = h.next("egress.close");
+    assertEquals(opened.id(), closed.id());
+    // One journal event per tunnel: the close, carrying the decision and the byte counts. Poll:
+    // appends happen off the event loop.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<String> mine = List.of();
+    while (mine.isEmpty() && System.nanoTime() < deadline) {
+      List<String> events = new ArrayList<>();
+      try (JournalReader reader = JournalReader.open(dir.resolve("audit"), 1)) {
+        Optional<JournalRecord> rec;
+        while ((rec = reader.next()).isPresent()) {
+          events.add(rec.get().eventJson());
+        }
+      }
+      mine = events.stream().filter(e -> e.contains(opened.id())).toList();
+      if (mine.isEmpty()) {
+        Thread.sleep(20);
+      }
+    }
+    assertEquals(1, mine.size(), mine.toString());
+    String e = mine.get(0);
+    assertTrue(e.contains("egress.close"), e);
+    assertTrue(e.contains("\"allowed\""), e);
+    assertTrue(e.contains("bytes_down"), e);
+    assertTrue(e.contains("origin.test"), e);
+    assertTrue(e.contains("127.0.0.1"), e);
+  }
 }

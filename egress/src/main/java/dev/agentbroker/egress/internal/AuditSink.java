@@ -10,13 +10,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Appends decisions to the journal from a few threads so fsync never blocks an event loop, and
- * several appenders in flight let the journal group-commit. Egress is not journal-first: a failure
- * is logged loudly and counted, and the connection goes on (the decision was already logged).
+ * Appends decisions to the journal from a pool of threads so fsync never blocks an event loop; the
+ * journal commits all appends in flight with one fsync, so the pool size is the batch size. Egress
+ * is not journal-first: a failure is logged loudly and counted, and the connection goes on (the
+ * decision was already logged).
  */
 public final class AuditSink implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.agentbroker.egress.audit");
@@ -24,6 +26,8 @@ public final class AuditSink implements AutoCloseable {
   private final AuditJournal journal;
   private final ProxyMetrics metrics;
   private final ThreadPoolExecutor executor;
+  private final AtomicLong droppedSinceLog = new AtomicLong();
+  private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
   public AuditSink(AuditJournal journal, ProxyMetrics metrics, int threads, int queue) {
     this.journal = journal;
@@ -46,16 +50,42 @@ public final class AuditSink implements AutoCloseable {
     if (journal == null) {
       return;
     }
-    AuditEvent event = toEvent(d);
     try {
-      executor.execute(() -> append(event));
+      // toEvent runs on the appender: building an AuditEvent scrubs every detail with regexes,
+      // work the event loop need not do.
+      executor.execute(() -> append(d));
     } catch (RejectedExecutionException e) {
       metrics.auditFailure("queue_full");
-      LOG.severe("AUDIT EVENT DROPPED (audit queue full) id=" + d.id() + " event=" + d.event());
+      long dropped = droppedSinceLog.incrementAndGet();
+      long now = System.nanoTime();
+      long last = lastDropLog.get();
+      // Every drop is counted, but logged at most once a second: a log line per drop would add
+      // work exactly when the proxy is already behind.
+      if (now - last >= 1_000_000_000L && lastDropLog.compareAndSet(last, now)) {
+        long n = droppedSinceLog.getAndSet(0);
+        LOG.logp(
+            Level.SEVERE,
+            AuditSink.class.getName(),
+            "submit",
+            "AUDIT EVENTS DROPPED (audit queue full): "
+                + n
+                + " since the last report, latest id="
+                + d.id()
+                + " event="
+                + d.event());
+      }
     }
   }
 
-  private void append(AuditEvent event) {
+  private void append(EgressDecision d) {
+    AuditEvent event;
+    try {
+      event = toEvent(d);
+    } catch (RuntimeException e) {
+      metrics.auditFailure("internal");
+      LOG.log(Level.SEVERE, "AUDIT EVENT NOT BUILT id=" + d.id() + " event=" + d.event(), e);
+      return;
+    }
     try {
       journal.append(event);
     } catch (AuditUnavailableException e) {

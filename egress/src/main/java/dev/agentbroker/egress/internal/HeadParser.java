@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Incremental, strict parser of one request head with size limits checked as bytes arrive, so a
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  * because a proxy that reads a request differently from the origin is a smuggling vector.
  */
 public final class HeadParser {
-  private static final Pattern REQUEST_LINE =
-      Pattern.compile("([A-Z]{1,20}) ([^ ]{1,65536}) HTTP/1\\.([01])");
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   /** Outcome of feeding bytes. */
   public sealed interface Result permits NeedMore, Complete, Reject {}
@@ -110,26 +105,48 @@ public final class HeadParser {
     } catch (CharacterCodingException e) {
       return new Reject(400, "bad_request", "invalid UTF-8");
     }
-    String[] lines = text.split("\r\n", -1);
-    Matcher m = REQUEST_LINE.matcher(lines[0]);
-    if (!m.matches()) {
+    // Hand-rolled splitting and matching: String.split with a two-character separator compiles a
+    // regex on every call, and this runs once per tunnel.
+    int lineEnd = text.indexOf("\r\n");
+    String requestLine = lineEnd < 0 ? text : text.substring(0, lineEnd);
+    int sp1 = requestLine.indexOf(' ');
+    int sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
+    if (sp1 < 1
+        || sp1 > 20
+        || sp2 < 0
+        || sp2 == sp1 + 1
+        || sp2 - sp1 - 1 > 65536
+        || !upperAlpha(requestLine, 0, sp1)
+        || !requestLine.startsWith("HTTP/1.", sp2 + 1)
+        || requestLine.length() != sp2 + 9) {
       return new Reject(400, "bad_request", "malformed request line");
     }
-    String target = m.group(2);
+    char minor = requestLine.charAt(sp2 + 8);
+    if (minor != '0' && minor != '1') {
+      return new Reject(400, "bad_request", "malformed request line");
+    }
+    String target = requestLine.substring(sp1 + 1, sp2);
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
       if (c < 0x21 || c == 0x7f) {
         return new Reject(400, "bad_request", "control character in target");
       }
     }
-    if (lines.length - 1 > maxHeaders) {
+    int fields = 0;
+    for (int i = text.indexOf("\r\n"); i >= 0; i = text.indexOf("\r\n", i + 2)) {
+      fields++;
+    }
+    if (fields > maxHeaders) {
       return new Reject(431, "header_too_large", "more than " + maxHeaders + " header fields");
     }
-    List<RequestHead.Header> headers = new ArrayList<>(lines.length - 1);
-    for (int i = 1; i < lines.length; i++) {
-      String line = lines[i];
+    List<RequestHead.Header> headers = new ArrayList<>(fields);
+    int from = lineEnd < 0 ? -1 : lineEnd + 2;
+    while (from >= 0) {
+      int end = text.indexOf("\r\n", from);
+      String line = end < 0 ? text.substring(from) : text.substring(from, end);
+      from = end < 0 ? -1 : end + 2;
       int colon = line.indexOf(':');
-      if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches()) {
+      if (colon <= 0 || !token(line, colon)) {
         return new Reject(400, "bad_request", "malformed header field");
       }
       String value = line.substring(colon + 1).strip();
@@ -142,7 +159,33 @@ public final class HeadParser {
       headers.add(new RequestHead.Header(line.substring(0, colon), value));
     }
     return new Complete(
-        new RequestHead(m.group(1), target, Integer.parseInt(m.group(3)), headers), leftover);
+        new RequestHead(requestLine.substring(0, sp1), target, minor - '0', headers), leftover);
+  }
+
+  private static boolean upperAlpha(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 9110 token characters: {@code !#$%&'*+-.^_`|~}, digits and ASCII letters. */
+  private static boolean token(String s, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void ensure(int size) {

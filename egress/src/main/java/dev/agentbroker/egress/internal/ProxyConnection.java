@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * One client connection, entirely on its event loop: read and check the request head, decide,
@@ -25,7 +24,8 @@ public final class ProxyConnection {
   private final ProxyContext ctx;
   private final NetSocket client;
   private final InetAddress clientAddr;
-  private final String id = UUID.randomUUID().toString();
+  private final String id = ConnectionIds.next();
+  private final String clientText;
   private final long acceptedMillis;
   private final HeadParser parser;
   private long handshakeTimer = -1;
@@ -48,6 +48,7 @@ public final class ProxyConnection {
     this.ctx = ctx;
     this.client = client;
     this.clientAddr = clientAddr;
+    this.clientText = Addresses.text(clientAddr);
     this.acceptedMillis = ctx.clock().millis();
     var l = ctx.limits();
     this.parser = new HeadParser(l.maxRequestLineBytes(), l.maxHeaderBytes(), l.maxHeaders());
@@ -158,6 +159,11 @@ public final class ProxyConnection {
   }
 
   private void resolve(String name, boolean internalAllowed, byte[] leftover, PlainHttp forward) {
+    List<InetAddress> hit = ctx.resolver().cached(name);
+    if (hit != null) {
+      resolved(hit, internalAllowed, leftover, forward);
+      return;
+    }
     boolean[] timedOut = {false};
     long timer =
         ctx.vertx()
@@ -177,24 +183,29 @@ public final class ProxyConnection {
               if (timedOut[0] || finished) {
                 return;
               }
-              List<InetAddress> addrs = ar.succeeded() ? ar.result() : null;
-              if (addrs == null || addrs.isEmpty()) {
-                deny(502, "resolve_failed");
-                return;
-              }
-              if (!internalAllowed) {
-                for (InetAddress a : addrs) {
-                  // Any non-public answer refuses the name: a public name mixing in a private
-                  // address is a rebinding attempt, not something to route around.
-                  if (Addresses.special(a).isPresent()) {
-                    address = Addresses.text(a);
-                    deny(403, "forbidden_address");
-                    return;
-                  }
-                }
-              }
-              connect(addrs.get(0), leftover, forward);
+              resolved(ar.succeeded() ? ar.result() : null, internalAllowed, leftover, forward);
             });
+  }
+
+  /** The one answer for this request, from the cache or a lookup: checked, then connected to. */
+  private void resolved(
+      List<InetAddress> addrs, boolean internalAllowed, byte[] leftover, PlainHttp forward) {
+    if (addrs == null || addrs.isEmpty()) {
+      deny(502, "resolve_failed");
+      return;
+    }
+    if (!internalAllowed) {
+      for (InetAddress a : addrs) {
+        // Any non-public answer refuses the name: a public name mixing in a private address is a
+        // rebinding attempt, not something to route around.
+        if (Addresses.special(a).isPresent()) {
+          address = Addresses.text(a);
+          deny(403, "forbidden_address");
+          return;
+        }
+      }
+    }
+    connect(addrs.get(0), leftover, forward);
   }
 
   private void connect(InetAddress target, byte[] leftover, PlainHttp forward) {
@@ -233,6 +244,10 @@ public final class ProxyConnection {
     ctx.metrics().setupNanos(System.nanoTime() - headNanos);
     emit("egress.connect", Outcomes.ALLOWED, "allowed", forward == null ? 200 : 0);
     so.exceptionHandler(e -> so.close());
+    // The origin's end is handled once everything it sent has been relayed: closing the client
+    // from closeHandler while the upstream is paused (client backed up) would drop data already
+    // read from the origin but not yet written to the client.
+    so.endHandler(v -> onUpstreamEnded());
     so.closeHandler(v -> onUpstreamClosed());
     lifetimeTimer =
         ctx.vertx()
@@ -273,10 +288,22 @@ public final class ProxyConnection {
           to.write(buf);
           if (to.writeQueueFull()) {
             from.pause();
-            to.drainHandler(v -> from.resume());
+            if (slot == 1) {
+              upstreamPaused = true;
+            }
+            to.drainHandler(
+                v -> {
+                  if (slot == 1) {
+                    upstreamPaused = false;
+                  }
+                  from.resume();
+                });
           }
         });
   }
+
+  /** Whether the upstream is paused because the client's write queue is full. */
+  private boolean upstreamPaused;
 
   private void onClientClosed() {
     closeReason = closeReason == null ? "client_closed" : closeReason;
@@ -287,6 +314,17 @@ public final class ProxyConnection {
   }
 
   private void onUpstreamClosed() {
+    closeReason = closeReason == null ? "upstream_closed" : closeReason;
+    if (!upstreamPaused) {
+      // Nothing is buffered on the upstream side: every byte read has been handed to the client.
+      // (Vert.x's close() writes out what is queued before closing the channel.)
+      client.close();
+      finish();
+    }
+    // Otherwise the end of stream is delivered, after the buffered bytes, once the client drains.
+  }
+
+  private void onUpstreamEnded() {
     closeReason = closeReason == null ? "upstream_closed" : closeReason;
     client.close();
     finish();
@@ -326,7 +364,7 @@ public final class ProxyConnection {
                 outcome,
                 reason,
                 status,
-                Addresses.text(clientAddr),
+                clientText,
                 method,
                 host,
                 port,

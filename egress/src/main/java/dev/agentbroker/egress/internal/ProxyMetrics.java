@@ -6,12 +6,13 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Prometheus metrics of the proxy; counters are cached so the hot path does no registry lookup. */
 public final class ProxyMetrics {
   private final MeterRegistry registry;
-  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> decisions = new ConcurrentHashMap<>();
   private final Map<String, Counter> auditFailures = new ConcurrentHashMap<>();
   private final Map<String, Counter> reloads = new ConcurrentHashMap<>();
   private final AtomicInteger activeTunnels = new AtomicInteger();
@@ -50,15 +51,23 @@ public final class ProxyMetrics {
   }
 
   public void decision(String outcome, String reason) {
-    decisions
-        .computeIfAbsent(
-            outcome + "|" + reason,
-            k ->
-                Counter.builder("egress.decisions")
-                    .tag("outcome", outcome)
-                    .tag("reason", reason)
-                    .register(registry))
-        .increment();
+    // Two-level lookup with a plain get first: no key concatenation or capturing lambda per call.
+    Map<String, Counter> byReason = decisions.get(outcome);
+    if (byReason == null) {
+      byReason = decisions.computeIfAbsent(outcome, k -> new ConcurrentHashMap<>());
+    }
+    Counter c = byReason.get(reason);
+    if (c == null) {
+      c =
+          byReason.computeIfAbsent(
+              reason,
+              k ->
+                  Counter.builder("egress.decisions")
+                      .tag("outcome", outcome)
+                      .tag("reason", reason)
+                      .register(registry));
+    }
+    c.increment();
   }
 
   public void auditFailure(String reason) {
@@ -88,7 +97,7 @@ public final class ProxyMetrics {
   }
 
   public void setupNanos(long nanos) {
-    setup.record(Duration.ofNanos(nanos));
+    setup.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public AtomicInteger activeTunnels() {

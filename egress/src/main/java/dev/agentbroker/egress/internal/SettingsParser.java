@@ -110,7 +110,10 @@ public final class SettingsParser {
     Optional<Path> policy = path(top.get("policy_file"), "policy_file");
     Optional<Path> audit = path(top.get("audit_dir"), "audit_dir");
     Duration reload = duration(top.get("reload_interval"), "reload_interval", "5s");
-    int auditThreads = integer(top.get("audit_threads"), "audit_threads", 4, 1, 64);
+    // Each appender blocks until its event is fsync'd and the journal commits everything pending
+    // with one fsync, so the thread count bounds the batch: with ~10-20 ms fsyncs, 4 threads capped
+    // the journal at a few hundred events/s and the queue overflowed under load.
+    int auditThreads = integer(top.get("audit_threads"), "audit_threads", 32, 1, 256);
     int auditQueue = integer(top.get("audit_queue"), "audit_queue", 10_000, 1, 1_000_000);
     int loops =
         integer(

@@ -17,11 +17,8 @@ import java.util.regex.Pattern;
  */
 public record Target(
     String host, Optional<InetAddress> literal, boolean ipLike, int port, String path) {
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?");
   private static final Pattern RAW_HOST =
       Pattern.compile("[\\p{L}\\p{M}\\p{N}._\\-\\u3002\\uFF0E\\uFF61]+");
-  private static final Pattern NUMERIC = Pattern.compile("[0-9]+|0x[0-9a-f]*");
-  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
   /** Parses CONNECT's authority-form {@code host:port}; the port is mandatory. */
   public static Optional<Target> authority(String text) {
@@ -97,8 +94,7 @@ public record Target(
         .map(
             n -> {
               String last = n.substring(n.lastIndexOf('.') + 1);
-              return new Target(
-                  n, Optional.empty(), NUMERIC.matcher(last).matches(), port.get(), path);
+              return new Target(n, Optional.empty(), numeric(last), port.get(), path);
             });
   }
 
@@ -106,8 +102,13 @@ public record Target(
     if (text == null) {
       return defaultPort > 0 ? Optional.of(defaultPort) : Optional.empty();
     }
-    if (!PORT.matcher(text).matches()) {
+    if (text.isEmpty() || text.length() > 5) {
       return Optional.empty();
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return Optional.empty();
+      }
     }
     int p = Integer.parseInt(text);
     return p >= 1 && p <= 65535 ? Optional.of(p) : Optional.empty();
@@ -118,14 +119,24 @@ public record Target(
    * empty for anything that is not a plausible DNS name.
    */
   public static Optional<String> normaliseName(String raw) {
-    if (raw.isEmpty() || raw.length() > 1000 || !RAW_HOST.matcher(raw).matches()) {
+    if (raw.isEmpty() || raw.length() > 1000) {
       return Optional.empty();
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(raw, IDN.USE_STD3_ASCII_RULES);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
+    if (ldh(raw)) {
+      // Fast path: for letters, digits, '-' and '.' only, IDN.toASCII (STD3) returns its input
+      // unchanged or throws, and every reason it throws (hyphen at a label edge, label length) is
+      // also rejected by the label check below, so skipping it gives the same answer.
+      ascii = raw;
+    } else {
+      if (!RAW_HOST.matcher(raw).matches()) {
+        return Optional.empty();
+      }
+      try {
+        ascii = IDN.toASCII(raw, IDN.USE_STD3_ASCII_RULES);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
     }
     ascii = ascii.toLowerCase(Locale.ROOT);
     if (ascii.endsWith(".")) {
@@ -134,12 +145,74 @@ public record Target(
     if (ascii.isEmpty() || ascii.length() > 253) {
       return Optional.empty();
     }
-    for (String label : ascii.split("\\.", -1)) {
-      if (!LABEL.matcher(label).matches()) {
+    int from = 0;
+    while (true) {
+      int dot = ascii.indexOf('.', from);
+      int end = dot < 0 ? ascii.length() : dot;
+      if (!label(ascii, from, end)) {
         return Optional.empty();
       }
+      if (dot < 0) {
+        return Optional.of(ascii);
+      }
+      from = dot + 1;
     }
-    return Optional.of(ascii);
+  }
+
+  private static boolean ldh(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One lower-case DNS label: 1 to 63 characters of {@code [a-z0-9_-]}, starting and ending with a
+   * letter or digit.
+   */
+  private static boolean label(String s, int from, int to) {
+    int n = to - from;
+    if (n < 1 || n > 63) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      if (!alnum && (i == from || i == to - 1 || (c != '-' && c != '_'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Legacy numeric label a system resolver may read as part of an address: decimal or 0x hex. */
+  static boolean numeric(String label) {
+    if (label.isEmpty()) {
+      return false;
+    }
+    if (label.startsWith("0x")) {
+      for (int i = 2; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code host:port} as it appears in logs, with IPv6 in brackets. */

@@ -6,6 +6,7 @@ import dev.agentbroker.egress.EgressConfig.Limits;
 import dev.agentbroker.egress.EgressDecision;
 import dev.agentbroker.egress.EgressProxy;
 import dev.agentbroker.egress.Resolver;
+import dev.agentbroker.egress.internal.CachingResolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -48,6 +49,11 @@ public final class Harness implements AutoCloseable {
   private final Map<String, Function<Integer, InetAddress>> answers = new ConcurrentHashMap<>();
 
   public Harness(Path dir, List<Integer> ports, Limits limits) throws Exception {
+    this(dir, ports, limits, false);
+  }
+
+  /** With {@code cacheDns}, the map resolver is wrapped like the system one in production. */
+  public Harness(Path dir, List<Integer> ports, Limits limits, boolean cacheDns) throws Exception {
     this.dir = dir;
     this.policyFile = dir.resolve("policy.yaml");
     Files.writeString(policyFile, POLICY);
@@ -84,6 +90,9 @@ public final class Harness implements AutoCloseable {
           }
           return List.of(f.apply(n));
         };
+    if (cacheDns) {
+      resolver = new CachingResolver(resolver, Duration.ofSeconds(60));
+    }
     proxy = EgressProxy.builder(config).resolver(resolver).listener(decisions::add).start();
   }
 
