@@ -32,8 +32,13 @@ run() { # target-url connections
   local threads=$(( $2 < 2 ? 1 : 2 ))
   wrk -t"$threads" -c"$2" -d"${DUR}s" --latency -s bench/mint-post.lua "$1/token" | grep RESULT
 }
-echo "warm-up (not recorded)…"
+# Warm-up long enough for C2 to finish compiling the broker's hot paths (a short warm-up made the
+# JIT compiler the broker's largest CPU consumer during measurement).
+WARM="${WARMUP_SECONDS:-40}"
+echo "warm-up ${WARM}s per target (not recorded)…"
+DUR_SAVED="$DUR"; DUR="$WARM"
 run "http://127.0.0.1:$BROKER_PORT" 16 >/dev/null; run "http://127.0.0.1:$HOP_PORT" 16 >/dev/null
+DUR="$DUR_SAVED"
 
 echo "machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1)"
 printf '| callers | broker req/s | broker p50 ms | broker p99 ms | hop req/s | hop p50 ms | hop p99 ms | req/s ratio hop/broker | p50 ratio broker/hop | errors (broker/hop) |\n|---|---|---|---|---|---|---|---|---|---|\n'
