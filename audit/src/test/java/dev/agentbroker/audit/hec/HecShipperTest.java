@@ -71,7 +71,9 @@ class HecShipperTest {
     hec = HecReceiver.start(HecReceiverSettings.of(TOKEN));
     Set<String> ids = write(250);
     shipper = HecShipper.start(fast(hec.baseUri()).build(), journal, cursor, clock, null);
-    assertTrue(await(WAIT, () -> cursor.lastShippedSequence() == 250));
+    // The cursor is committed before the stats counter moves: wait for both.
+    assertTrue(
+        await(WAIT, () -> cursor.lastShippedSequence() == 250 && shipper.stats().shipped() == 250));
     assertEquals(ids, hec.receivedEventIds().keySet());
 
     ReceivedEvent first = hec.received().get(0);
@@ -251,7 +253,12 @@ class HecShipperTest {
     for (int round = 0; round < 3; round++) {
       all.addAll(write(15));
       long expected = all.size();
-      assertTrue(await(WAIT, () -> cursor.lastShippedSequence() == expected));
+      assertTrue(
+          await(
+              WAIT,
+              () ->
+                  cursor.lastShippedSequence() == expected
+                      && shipper.stats().shipped() == expected));
       assertTrue(allArrived(all));
     }
     assertEquals(45, shipper.stats().shipped());
