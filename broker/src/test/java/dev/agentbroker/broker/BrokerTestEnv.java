@@ -94,6 +94,8 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
       c.put("broker.github.api-url", sim.baseUri().toString());
       c.put("broker.github.app-id", "424242");
       c.put("broker.github.max-attempts", "2");
+      // Suites mint hundreds of tokens per identity per minute; rate-limit tests set their own.
+      c.put("broker.ratelimit.token-requests", "1000000/hour");
       c.put("broker.github.backoff-base", "5ms");
       c.put("broker.github.backoff-max", "20ms");
       c.put("broker.key.file", app.toString());
