@@ -10,9 +10,9 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * Parses GitHub App private keys. GitHub hands out PKCS#1 ({@code BEGIN RSA PRIVATE KEY}); keys
- * converted by openssl 3 are PKCS#8 ({@code BEGIN PRIVATE KEY}). Both are accepted; anything else
- * is refused. Error messages never include key material.
+ * Parses GitHub App private keys. GitHub hands out PKCS#1 (PEM type {@code RSA PRIVATE KEY}); keys
+ * converted by openssl 3 are PKCS#8 (PEM type {@code PRIVATE KEY}). Both are accepted; anything
+ * else is refused. Error messages never include key material.
  */
 public final class PemKeys {
   private PemKeys() {}

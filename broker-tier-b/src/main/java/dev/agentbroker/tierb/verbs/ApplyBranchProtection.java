@@ -53,16 +53,6 @@ public final class ApplyBranchProtection implements Verb {
   }
 
   @Override
-  public boolean installationWide() {
-    return false;
-  }
-
-  @Override
-  public boolean createsContent() {
-    return false;
-  }
-
-  @Override
   public List<PlannedCall> plan(VerbCall call) {
     ObjectNode p = call.params();
     return List.of(

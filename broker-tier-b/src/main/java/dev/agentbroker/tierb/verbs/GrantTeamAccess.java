@@ -63,16 +63,6 @@ public final class GrantTeamAccess implements Verb {
   }
 
   @Override
-  public boolean installationWide() {
-    return false;
-  }
-
-  @Override
-  public boolean createsContent() {
-    return false;
-  }
-
-  @Override
   public List<PlannedCall> plan(VerbCall call) {
     ObjectNode p = call.params();
     String owner = p.get("owner").asText();

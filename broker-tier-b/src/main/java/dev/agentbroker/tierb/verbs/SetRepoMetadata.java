@@ -76,16 +76,6 @@ public final class SetRepoMetadata implements Verb {
   }
 
   @Override
-  public boolean installationWide() {
-    return false;
-  }
-
-  @Override
-  public boolean createsContent() {
-    return false;
-  }
-
-  @Override
   public List<PlannedCall> plan(VerbCall call) {
     ObjectNode p = call.params();
     String path = "/repos/" + p.get("owner").asText() + "/" + p.get("repo").asText();

@@ -28,12 +28,16 @@ public sealed interface Verb
 
   /**
    * Whether the JIT token must span the installation: only where GitHub offers no repository scope
-   * (creating a repository). Such a token never leaves the broker.
+   * (creating a repository). Such a token never leaves the broker. Repository-scoped by default.
    */
-  boolean installationWide();
+  default boolean installationWide() {
+    return false;
+  }
 
   /** Whether the verb creates content (counted against GitHub's content-creation limits). */
-  boolean createsContent();
+  default boolean createsContent() {
+    return false;
+  }
 
   /** The exact GitHub calls, in order. */
   List<PlannedCall> plan(VerbCall call);
