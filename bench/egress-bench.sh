@@ -8,6 +8,8 @@
 #   bench/egress-bench.sh                 # each cell >= 10 s, then until 3000 tunnels or 30 s
 #   SECONDS_PER_RUN=20 bench/egress-bench.sh
 #   WAIT_QUIET=1200 bench/egress-bench.sh  # first wait up to 1200 s for 1-min load average < 1.5
+#   BENCH_OPTS="-Dbench.clients=64 -Dbench.bulk=false" bench/egress-bench.sh   # one cell, no bulk/RSS
+#   EGRESS_OPTS="-XX:+UseParallelGC" bench/egress-bench.sh                     # proxy JVM options
 #
 # Every path (direct, egress, squid) is warmed up first with >= 3000 tunnels and >= WARMUP_SECONDS (30)
 # so the JVMs' JIT compilation is not billed to the first cell. Run it on an otherwise idle machine:
@@ -103,7 +105,7 @@ wait_port() {
 
 CP="egress/target/classes:$(cat egress/target/runtime.classpath)"
 # jdk.net.hosts.file makes the JDK's system resolver read our hosts file (origin.test -> 127.0.0.1).
-java -Xmx256m -XX:+UseSerialGC -Djdk.net.hosts.file="$WORK/hosts" -cp "$CP" \
+java ${EGRESS_OPTS:--Xmx256m -XX:+UseSerialGC} -Djdk.net.hosts.file="$WORK/hosts" -cp "$CP" \
   dev.agentbroker.egress.EgressMain --config "$WORK/egress.yaml" > "$WORK/egress.log" 2>&1 &
 EGRESS_PID=$!; PIDS+=("$EGRESS_PID")
 # Optional before/after in the same run: BASELINE_CLASSES=dir of an older build's classes (same
@@ -113,7 +115,7 @@ if [ -n "${BASELINE_CLASSES:-}" ]; then
   BASE_PORT=$((EGRESS_PORT + 10))
   sed -e "s/:$EGRESS_PORT\"/:$BASE_PORT\"/" -e "s/^audit_dir: audit/audit_dir: audit-before/" \
     "$WORK/egress.yaml" > "$WORK/egress-before.yaml"
-  java -Xmx256m -XX:+UseSerialGC -Djdk.net.hosts.file="$WORK/hosts" \
+  java ${EGRESS_OPTS:--Xmx256m -XX:+UseSerialGC} -Djdk.net.hosts.file="$WORK/hosts" \
     -cp "$BASELINE_CLASSES:$(cat egress/target/runtime.classpath)" \
     dev.agentbroker.egress.EgressMain --config "$WORK/egress-before.yaml" > "$WORK/egress-before.log" 2>&1 &
   BASE_PID=$!; PIDS+=("$BASE_PID")
@@ -132,7 +134,7 @@ mkdir -p bench/results
   echo "Java: $(java -version 2>&1 | head -1); $("$SQUID" -v | head -1)"
   echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  java -Xmx1g -Dwarmup.seconds="${WARMUP_SECONDS:-30}" -cp "$TCP" dev.agentbroker.egress.bench.EgressBench "$ORIGIN_PORT" "$SECS" \
+  java -Xmx1g ${BENCH_OPTS:-} -Dwarmup.seconds="${WARMUP_SECONDS:-30}" -cp "$TCP" dev.agentbroker.egress.bench.EgressBench "$ORIGIN_PORT" "$SECS" \
     "egress=$EGRESS_PORT:$EGRESS_PID" ${BASELINE_ARG[@]+"${BASELINE_ARG[@]}"} "squid=$SQUID_PORT:$SQUID_PID"
   echo
   echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,6 +33,22 @@ public final class FileJournal implements AuditJournal {
     return engine.append(event);
   }
 
+  /**
+   * Queues {@code event} and returns at once; {@code callback} runs once the event is fsync'd (or
+   * failed), on the journal's writer thread (it must be quick and must not append synchronously).
+   * When the append is refused up front (journal closed, wedged, queue full = BACKLOG_FULL) the
+   * callback runs on the calling thread before this method returns. No timeout applies: a queued
+   * event is eventually written or failed; close() writes what is queued and completes every
+   * callback.
+   *
+   * <p>Ordering, hash chain, batching, failure reasons and {@link #stats()} counters are shared
+   * with {@link #append}: both kinds go through one queue. Never blocks on I/O, so it is safe on an
+   * event loop thread.
+   */
+  public void appendAsync(AuditEvent event, AppendCallback callback) {
+    engine.appendAsync(event, callback);
+  }
+
   @Override
   public JournalStats stats() {
     return engine.stats();

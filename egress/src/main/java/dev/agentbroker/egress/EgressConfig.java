@@ -21,10 +21,11 @@ import java.util.TreeMap;
  *     default allowlist
  * @param reloadInterval how often the policy and settings files are checked for changes
  * @param auditDirectory journal directory, empty to log decisions without a journal
- * @param auditThreads appender threads (the journal group-commits concurrent appends)
+ * @param transport {@code auto} (native epoll where it loads, else NIO), {@code epoll} or {@code
+ *     nio}
  * @param auditQueue bound on audit events waiting for an appender; beyond it events are dropped
  *     loudly and counted
- * @param eventLoops Vert.x event loops
+ * @param eventLoops Netty event loops
  * @param allowWildcardListen explicit opt-in to listen on 0.0.0.0 or ::
  * @param limits request and connection limits
  * @param groups egress-only per-group settings keyed by policy group name
@@ -35,7 +36,7 @@ public record EgressConfig(
     Optional<Path> policyFile,
     Duration reloadInterval,
     Optional<Path> auditDirectory,
-    int auditThreads,
+    String transport,
     int auditQueue,
     int eventLoops,
     boolean allowWildcardListen,
@@ -49,6 +50,7 @@ public record EgressConfig(
     Objects.requireNonNull(reloadInterval, "reloadInterval");
     Objects.requireNonNull(auditDirectory, "auditDirectory");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(transport, "transport");
     groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
   }
 

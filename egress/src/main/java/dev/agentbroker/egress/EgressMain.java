@@ -2,7 +2,7 @@ package dev.agentbroker.egress;
 
 import dev.agentbroker.egress.internal.Allowlist;
 import dev.agentbroker.egress.internal.AllowlistSource;
-import dev.agentbroker.egress.internal.LineFormatter;
+import dev.agentbroker.egress.internal.BufferedLineHandler;
 import dev.agentbroker.egress.internal.SettingsParser;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
@@ -35,12 +35,16 @@ public final class EgressMain {
       System.setProperty(
           "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
       if (System.getProperty("java.util.logging.config.file") == null) {
-        // Same layout without String.format, which dominated the per-tunnel cost of logging.
-        for (Handler h : Logger.getLogger("").getHandlers()) {
+        // Same layout and stream as the default console handler, but buffered and without
+        // String.format: see BufferedLineHandler and LineFormatter.
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
           if (h instanceof ConsoleHandler) {
-            h.setFormatter(new LineFormatter());
+            root.removeHandler(h);
+            h.close();
           }
         }
+        root.addHandler(BufferedLineHandler.stderr());
       }
     }
     if (args.length > 0 && args[0].equals("check-config")) {

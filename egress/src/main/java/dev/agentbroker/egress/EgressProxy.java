@@ -5,24 +5,14 @@ import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.egress.internal.AllowlistSource;
 import dev.agentbroker.egress.internal.AuditSink;
 import dev.agentbroker.egress.internal.DecisionSink;
-import dev.agentbroker.egress.internal.Limiter;
-import dev.agentbroker.egress.internal.ProxyConnection;
-import dev.agentbroker.egress.internal.ProxyContext;
+import dev.agentbroker.egress.internal.MetricsServer;
 import dev.agentbroker.egress.internal.ProxyMetrics;
+import dev.agentbroker.egress.internal.ProxyServer;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,29 +26,26 @@ import java.util.logging.Logger;
 public final class EgressProxy implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.agentbroker.egress");
 
-  private final Vertx vertx;
+  private final ProxyServer server;
+  private final MetricsServer metricsServer;
   private final AllowlistSource allowlist;
   private final AuditSink audit;
   private final PrometheusMeterRegistry registry;
   private final ScheduledExecutorService reloader;
-  private final List<InetSocketAddress> listening;
-  private final Optional<InetSocketAddress> metricsAddress;
 
   private EgressProxy(
-      Vertx vertx,
+      ProxyServer server,
+      MetricsServer metricsServer,
       AllowlistSource allowlist,
       AuditSink audit,
       PrometheusMeterRegistry registry,
-      ScheduledExecutorService reloader,
-      List<InetSocketAddress> listening,
-      Optional<InetSocketAddress> metricsAddress) {
-    this.vertx = vertx;
+      ScheduledExecutorService reloader) {
+    this.server = server;
+    this.metricsServer = metricsServer;
     this.allowlist = allowlist;
     this.audit = audit;
     this.registry = registry;
     this.reloader = reloader;
-    this.listening = List.copyOf(listening);
-    this.metricsAddress = metricsAddress;
   }
 
   public static Builder builder(EgressConfig config) {
@@ -67,11 +54,16 @@ public final class EgressProxy implements AutoCloseable {
 
   /** Bound proxy addresses (with the actual port when 0 was configured). */
   public List<InetSocketAddress> listenAddresses() {
-    return listening;
+    return server.listening();
   }
 
   public Optional<InetSocketAddress> metricsAddress() {
-    return metricsAddress;
+    return metricsServer == null ? Optional.empty() : Optional.of(metricsServer.address());
+  }
+
+  /** The I/O transport in use: {@code epoll} or {@code nio}. */
+  public String transport() {
+    return server.transport();
   }
 
   /** The Prometheus exposition text, as served on the metrics port. */
@@ -84,14 +76,14 @@ public final class EgressProxy implements AutoCloseable {
     return allowlist.reload();
   }
 
+  /** Stops accepting, closes every connection, then flushes and closes the audit journal. */
   @Override
   public void close() {
     reloader.shutdownNow();
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warning("vert.x did not stop cleanly: " + e);
+    if (metricsServer != null) {
+      metricsServer.close();
     }
+    server.close();
     audit.close();
   }
 
@@ -136,12 +128,16 @@ public final class EgressProxy implements AutoCloseable {
       AllowlistSource source = AllowlistSource.open(config, settingsFile, clock, metrics);
       FileJournal journal =
           config.auditDirectory().isPresent()
-              ? FileJournal.open(JournalConfig.defaults(config.auditDirectory().get()), clock)
+              ? FileJournal.open(
+                  new JournalConfig(
+                          config.auditDirectory().get(),
+                          JournalConfig.DEFAULT_SEGMENT_MAX_BYTES,
+                          config.auditQueue(),
+                          JournalConfig.DEFAULT_APPEND_TIMEOUT)
+                      .withCommitLinger(AuditSink.COMMIT_LINGER),
+                  clock)
               : null;
-      AuditSink audit = new AuditSink(journal, metrics, config.auditThreads(), config.auditQueue());
-      Vertx vertx =
-          Vertx.vertx(
-              new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setWorkerPoolSize(16));
+      AuditSink audit = new AuditSink(journal, metrics);
       ScheduledExecutorService reloader =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -149,104 +145,41 @@ public final class EgressProxy implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      ProxyServer server = null;
+      MetricsServer metricsServer = null;
       try {
-        var limits = config.limits();
-        int idleMs = (int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis());
-        NetClient client =
-            vertx.createNetClient(
-                new NetClientOptions()
-                    .setConnectTimeout(
-                        (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
-                    .setIdleTimeout(idleMs)
-                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                    .setTcpNoDelay(true));
-        ProxyContext ctx =
-            new ProxyContext(
-                vertx,
-                client,
+        server =
+            ProxyServer.start(
+                config,
                 source::current,
                 resolver,
-                limits,
                 new DecisionSink(metrics, audit, listener),
                 metrics,
-                new Limiter(limits.maxTunnelsPerClient(), limits.maxTunnelsTotal()),
                 clock);
-        List<InetSocketAddress> bound = new ArrayList<>();
-        for (InetSocketAddress a : config.listen()) {
-          bound.add(listen(vertx, ctx, a, idleMs, config.eventLoops()));
-        }
-        Optional<InetSocketAddress> metricsBound = Optional.empty();
         if (config.metricsListen().isPresent()) {
-          metricsBound = Optional.of(serveMetrics(vertx, registry, config.metricsListen().get()));
+          metricsServer = MetricsServer.start(registry, config.metricsListen().get());
         }
         long every = config.reloadInterval().toMillis();
         reloader.scheduleWithFixedDelay(source::reload, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("egress proxy listening on " + bound + ", metrics on " + metricsBound);
-        return new EgressProxy(vertx, source, audit, registry, reloader, bound, metricsBound);
+        LOG.info(
+            "egress proxy listening on "
+                + server.listening()
+                + " ("
+                + server.transport()
+                + "), metrics on "
+                + (metricsServer == null ? "-" : metricsServer.address()));
+        return new EgressProxy(server, metricsServer, source, audit, registry, reloader);
       } catch (Exception | Error e) {
         reloader.shutdownNow();
-        vertx.close();
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
+        if (server != null) {
+          server.close();
+        }
         audit.close();
         throw e;
       }
-    }
-
-    /**
-     * One server per event loop on the same address: Vert.x shares the bound socket and spreads
-     * accepted connections across the loops.
-     */
-    private static InetSocketAddress listen(
-        Vertx vertx, ProxyContext ctx, InetSocketAddress at, int idleMs, int loops)
-        throws Exception {
-      // Vert.x shares a bound socket only between servers asking for the same port; a negative
-      // port means "one random port shared by all servers asking for this same value".
-      int port = at.getPort() == 0 ? -1 : at.getPort();
-      int actual = 0;
-      for (int i = 0; i < loops; i++) {
-        NetServerOptions o =
-            new NetServerOptions()
-                .setHost(at.getAddress().getHostAddress())
-                .setPort(port)
-                .setIdleTimeout(idleMs)
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setTcpNoDelay(true)
-                .setAcceptBacklog(1024);
-        NetServer server =
-            vertx
-                .createNetServer(o)
-                .connectHandler(s -> ProxyConnection.accept(ctx, s))
-                .listen()
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-        actual = server.actualPort();
-      }
-      return new InetSocketAddress(at.getAddress(), actual);
-    }
-
-    private static InetSocketAddress serveMetrics(
-        Vertx vertx, PrometheusMeterRegistry registry, InetSocketAddress at) throws Exception {
-      HttpServer server =
-          vertx
-              .createHttpServer(
-                  new HttpServerOptions()
-                      .setHost(at.getAddress().getHostAddress())
-                      .setPort(at.getPort()))
-              .requestHandler(
-                  req -> {
-                    if (req.path().equals("/metrics")) {
-                      req.response()
-                          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                          .end(registry.scrape());
-                    } else {
-                      req.response().setStatusCode(404).end();
-                    }
-                  })
-              .listen()
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
-      return new InetSocketAddress(at.getAddress(), server.actualPort());
     }
   }
 }

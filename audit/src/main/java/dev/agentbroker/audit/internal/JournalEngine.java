@@ -1,5 +1,6 @@
 package dev.agentbroker.audit.internal;
 
+import dev.agentbroker.audit.AppendCallback;
 import dev.agentbroker.audit.Appended;
 import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.AuditEventJson;
@@ -18,13 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -33,16 +30,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Group-commit journal. Callers enqueue and block; one writer thread drains the queue, writes every
  * pending record, fsyncs once per batch and then releases all callers of that batch. One fsync per
  * batch rather than per event is what makes "durable before acting" affordable under load.
+ * Asynchronous appends share the queue (so ordering and the chain are the same) but are released by
+ * running their callback on the writer thread instead of waking a blocked caller.
  */
 public final class JournalEngine implements AuditJournal {
   static final String LOCK_FILE = "journal.lock";
-  private static final int MAX_BATCH = 4096;
   // How often an idle writer re-checks for close; appends wake it immediately.
   private static final long IDLE_POLL_MILLIS = 50;
 
   private final JournalConfig config;
   private final Clock clock;
-  private final BlockingQueue<PendingAppend> queue;
+  private final BatchQueue queue;
   // Read side: appends checking state and enqueuing. Write side: close. Guarantees nothing is
   // enqueued after the writer has been told to drain and stop.
   private final ReadWriteLock stateLock = new ReentrantReadWriteLock();
@@ -54,6 +52,7 @@ public final class JournalEngine implements AuditJournal {
   private final LongAdder failed = new LongAdder();
   private final LongAdder batches = new LongAdder();
   private final LongAdder fsyncs = new LongAdder();
+  private final LongAdder callbackErrors = new LongAdder();
   private volatile boolean closed;
   private volatile boolean wedged;
   private volatile boolean lastWriteFailed;
@@ -67,7 +66,7 @@ public final class JournalEngine implements AuditJournal {
       FileLock fileLock) {
     this.config = config;
     this.clock = clock;
-    this.queue = new ArrayBlockingQueue<>(config.maxPending());
+    this.queue = new BatchQueue(config.maxPending(), config.commitLinger());
     this.segments = segments;
     this.lockChannel = lockChannel;
     this.fileLock = fileLock;
@@ -113,6 +112,11 @@ public final class JournalEngine implements AuditJournal {
   @Override
   public Appended append(AuditEvent event) throws AuditUnavailableException {
     Objects.requireNonNull(event, "event");
+    if (Thread.currentThread() == writer) {
+      // From an AppendCallback: the writer would wait for itself until appendTimeout.
+      throw new IllegalStateException(
+          "synchronous append on the audit journal writer thread; use appendAsync");
+    }
     try {
       return enqueueAndAwait(new PendingAppend(AuditEventJson.toJson(event)));
     } catch (AuditUnavailableException e) {
@@ -124,21 +128,66 @@ public final class JournalEngine implements AuditJournal {
     }
   }
 
-  private Appended enqueueAndAwait(PendingAppend pending) throws AuditUnavailableException {
+  /**
+   * Queues {@code event} without waiting; {@code callback} runs on the writer thread once the event
+   * is durable or has failed, or on this thread before returning if the append is refused.
+   */
+  public void appendAsync(AuditEvent event, AppendCallback callback) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(callback, "callback");
+    AppendCallback counted =
+        (appended, failure) -> {
+          // Counted before the caller hears of it, as for synchronous appends.
+          if (failure != null) {
+            failed.increment();
+          }
+          callback.done(appended, failure);
+        };
+    PendingAppend pending =
+        new PendingAppend(AuditEventJson.toJson(event), counted, this::callbackThrew);
+    Reason refused = offer(pending);
+    if (refused != null) {
+      if (refused != Reason.IO_ERROR) {
+        noteError(refused + ": " + refusal(refused));
+      }
+      pending.fail(refused, refusal(refused), null);
+    }
+  }
+
+  private void callbackThrew(RuntimeException e) {
+    callbackErrors.increment();
+    // The class only: the message could carry anything, and lastError must not hold event data.
+    noteError("append callback threw " + e.getClass().getName() + " (ignored)");
+  }
+
+  /** Queues without waiting; returns why the append was refused, or null if it was queued. */
+  private Reason offer(PendingAppend pending) {
     stateLock.readLock().lock();
     try {
       if (closed) {
-        throw new AuditUnavailableException(Reason.CLOSED, "audit journal is closed");
+        return Reason.CLOSED;
       }
       if (wedged) {
-        throw new AuditUnavailableException(Reason.IO_ERROR, wedgedMessage());
+        return Reason.IO_ERROR;
       }
-      if (!queue.offer(pending)) {
-        throw new AuditUnavailableException(
-            Reason.BACKLOG_FULL, config.maxPending() + " appends already pending");
-      }
+      return queue.offer(pending) ? null : Reason.BACKLOG_FULL;
     } finally {
       stateLock.readLock().unlock();
+    }
+  }
+
+  private String refusal(Reason reason) {
+    return switch (reason) {
+      case CLOSED -> "audit journal is closed";
+      case IO_ERROR -> wedgedMessage();
+      default -> config.maxPending() + " appends already pending";
+    };
+  }
+
+  private Appended enqueueAndAwait(PendingAppend pending) throws AuditUnavailableException {
+    Reason refused = offer(pending);
+    if (refused != null) {
+      throw new AuditUnavailableException(refused, refusal(refused));
     }
     Appended result;
     try {
@@ -162,23 +211,26 @@ public final class JournalEngine implements AuditJournal {
   }
 
   private void runWriter() {
+    try {
+      writeUntilClosed();
+    } finally {
+      // Here rather than in close(): close() may be called from a callback on this very thread,
+      // or give up waiting for a hung disk; either way the files go once the queue is done.
+      releaseFiles();
+    }
+  }
+
+  private void writeUntilClosed() {
     List<PendingAppend> batch = new ArrayList<>();
     while (true) {
-      PendingAppend first;
-      try {
-        first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        first = null;
-      }
-      if (first == null) {
+      batch.clear();
+      queue.nextBatch(batch, IDLE_POLL_MILLIS);
+      if (batch.isEmpty()) {
         if (closed && queue.isEmpty()) {
           return;
         }
         continue;
       }
-      batch.clear();
-      batch.add(first);
-      queue.drainTo(batch, MAX_BATCH - 1);
       List<PendingAppend> claimed = new ArrayList<>(batch.size());
       for (PendingAppend p : batch) {
         if (p.claim()) {
@@ -280,7 +332,8 @@ public final class JournalEngine implements AuditJournal {
         queue.size(),
         segments.headSeq(),
         lastError,
-        !closed && !wedged && !lastWriteFailed);
+        !closed && !wedged && !lastWriteFailed,
+        callbackErrors.sum());
   }
 
   /**
@@ -292,31 +345,12 @@ public final class JournalEngine implements AuditJournal {
    */
   public int deleteShippedSegments(long shippedThroughSeq, Duration retention) throws IOException {
     Objects.requireNonNull(retention, "retention");
-    Path dir = config.directory();
-    List<Segments.Segment> all = Segments.list(dir);
-    long activeFirst = segments.active().firstSeq();
-    long head = segments.headSeq();
-    Instant cutoff = clock.instant().minus(retention);
-    int deleted = 0;
-    // Only a prefix is removed, so what remains is always one contiguous, verifiable chain.
-    for (int i = 0; i + 1 < all.size(); i++) {
-      Segments.Segment candidate = all.get(i);
-      long nextFirst = all.get(i + 1).firstSeq();
-      boolean eligible =
-          candidate.firstSeq() < activeFirst
-              && nextFirst - 1 <= shippedThroughSeq
-              && nextFirst <= head
-              && !Files.getLastModifiedTime(candidate.path()).toInstant().isAfter(cutoff);
-      if (!eligible) {
-        break;
-      }
-      Files.delete(candidate.path());
-      deleted++;
-    }
-    if (deleted > 0) {
-      Segments.fsyncDirectory(dir);
-    }
-    return deleted;
+    return Segments.deleteShippedPrefix(
+        config.directory(),
+        segments.active().firstSeq(),
+        segments.headSeq(),
+        shippedThroughSeq,
+        clock.instant().minus(retention));
   }
 
   /** Sequence of the last fsync'd record; readers must not go past it. */
@@ -332,12 +366,15 @@ public final class JournalEngine implements AuditJournal {
   public void close() {
     stateLock.writeLock().lock();
     try {
-      if (closed) {
-        return;
-      }
       closed = true;
     } finally {
       stateLock.writeLock().unlock();
+    }
+    // Even when already closed: a close() from a callback returns at once, so a later one must
+    // still be able to wait for the writer to drain the queue and release the files.
+    if (Thread.currentThread() == writer) {
+      // From a callback: the writer drains the queue and releases the files when it gets back.
+      return;
     }
     try {
       // Bounded: a hung disk must not hang shutdown forever; callers time out on their own.
@@ -346,9 +383,11 @@ public final class JournalEngine implements AuditJournal {
       Thread.currentThread().interrupt();
     }
     if (writer.isAlive()) {
-      noteError("writer still busy at close; files left open");
-      return;
+      noteError("writer still busy at close; it releases the files when it finishes");
     }
+  }
+
+  private void releaseFiles() {
     try {
       segments.close();
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +49,39 @@ public final class Segments {
     }
     out.sort(Comparator.comparingLong(Segment::firstSeq));
     return out;
+  }
+
+  /**
+   * Deletes the oldest segments whose records are all {@code <= shippedThroughSeq} and that were
+   * last modified no later than {@code cutoff}, never touching the segment starting at {@code
+   * activeFirst} or later, nor the one holding the chain head {@code head}. Only a prefix is
+   * removed, so what remains is always one contiguous, verifiable chain.
+   *
+   * @return number of segments deleted
+   */
+  static int deleteShippedPrefix(
+      Path dir, long activeFirst, long head, long shippedThroughSeq, Instant cutoff)
+      throws IOException {
+    List<Segment> all = list(dir);
+    int deleted = 0;
+    for (int i = 0; i + 1 < all.size(); i++) {
+      Segment candidate = all.get(i);
+      long nextFirst = all.get(i + 1).firstSeq();
+      boolean eligible =
+          candidate.firstSeq() < activeFirst
+              && nextFirst - 1 <= shippedThroughSeq
+              && nextFirst <= head
+              && !Files.getLastModifiedTime(candidate.path()).toInstant().isAfter(cutoff);
+      if (!eligible) {
+        break;
+      }
+      Files.delete(candidate.path());
+      deleted++;
+    }
+    if (deleted > 0) {
+      fsyncDirectory(dir);
+    }
+    return deleted;
   }
 
   /**

@@ -1,83 +1,49 @@
 package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.audit.AuditEvent;
-import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
+import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.egress.EgressDecision;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Appends decisions to the journal from a pool of threads so fsync never blocks an event loop; the
- * journal commits all appends in flight with one fsync, so the pool size is the batch size. Egress
- * is not journal-first: a failure is logged loudly and counted, and the connection goes on (the
- * decision was already logged).
+ * Hands decisions to the journal without waiting: {@link FileJournal#appendAsync} queues the event
+ * and the journal's writer thread commits whatever is queued with one fsync. Nothing blocks an
+ * event loop and no thread is parked per event (a pool of appender threads, each waiting for its
+ * own fsync, was most of the proxy's per-tunnel overhead). Egress is not journal-first: a failure
+ * is counted and logged loudly, the connection goes on (its decision line was already logged).
  */
 public final class AuditSink implements AutoCloseable {
+  /**
+   * How long the journal's writer gathers events before one write and fsync. Egress appends are
+   * asynchronous, so this adds no latency to any connection; it bounds the fsync rate (to about 1 /
+   * linger) however many tunnels close per second.
+   */
+  public static final Duration COMMIT_LINGER = Duration.ofMillis(20);
+
   private static final Logger LOG = Logger.getLogger("dev.agentbroker.egress.audit");
+  private static final String SOURCE = AuditSink.class.getName();
 
-  private final AuditJournal journal;
+  private final FileJournal journal;
   private final ProxyMetrics metrics;
-  private final ThreadPoolExecutor executor;
-  private final AtomicLong droppedSinceLog = new AtomicLong();
-  private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+  private final AtomicLong failedSinceLog = new AtomicLong();
+  private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
-  public AuditSink(AuditJournal journal, ProxyMetrics metrics, int threads, int queue) {
+  public AuditSink(FileJournal journal, ProxyMetrics metrics) {
     this.journal = journal;
     this.metrics = metrics;
-    this.executor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(queue),
-            r -> {
-              Thread t = new Thread(r, "egress-audit");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   public void submit(EgressDecision d) {
     if (journal == null) {
       return;
     }
-    try {
-      // toEvent runs on the appender: building an AuditEvent scrubs every detail with regexes,
-      // work the event loop need not do.
-      executor.execute(() -> append(d));
-    } catch (RejectedExecutionException e) {
-      metrics.auditFailure("queue_full");
-      long dropped = droppedSinceLog.incrementAndGet();
-      long now = System.nanoTime();
-      long last = lastDropLog.get();
-      // Every drop is counted, but logged at most once a second: a log line per drop would add
-      // work exactly when the proxy is already behind.
-      if (now - last >= 1_000_000_000L && lastDropLog.compareAndSet(last, now)) {
-        long n = droppedSinceLog.getAndSet(0);
-        LOG.logp(
-            Level.SEVERE,
-            AuditSink.class.getName(),
-            "submit",
-            "AUDIT EVENTS DROPPED (audit queue full): "
-                + n
-                + " since the last report, latest id="
-                + d.id()
-                + " event="
-                + d.event());
-      }
-    }
-  }
-
-  private void append(EgressDecision d) {
     AuditEvent event;
     try {
       event = toEvent(d);
@@ -86,15 +52,40 @@ public final class AuditSink implements AutoCloseable {
       LOG.log(Level.SEVERE, "AUDIT EVENT NOT BUILT id=" + d.id() + " event=" + d.event(), e);
       return;
     }
-    try {
-      journal.append(event);
-    } catch (AuditUnavailableException e) {
-      metrics.auditFailure(e.reason().name().toLowerCase(java.util.Locale.ROOT));
-      LOG.log(
-          Level.SEVERE, "AUDIT APPEND FAILED event_id=" + event.eventId() + ": " + e.getMessage());
-    } catch (RuntimeException e) {
-      metrics.auditFailure("internal");
-      LOG.log(Level.SEVERE, "AUDIT APPEND FAILED event_id=" + event.eventId(), e);
+    journal.appendAsync(
+        event,
+        (appended, failure) -> {
+          if (failure != null) {
+            failed(d, failure);
+          }
+        });
+  }
+
+  /**
+   * Every failure is counted; the log line is rate-limited to one a second with the count, because
+   * a line per failure would add work exactly when the proxy is already behind.
+   */
+  private void failed(EgressDecision d, AuditUnavailableException e) {
+    metrics.auditFailure(e.reason().name().toLowerCase(Locale.ROOT));
+    failedSinceLog.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastFailureLog.get();
+    if (now - last >= 1_000_000_000L && lastFailureLog.compareAndSet(last, now)) {
+      long n = failedSinceLog.getAndSet(0);
+      LOG.logp(
+          Level.SEVERE,
+          SOURCE,
+          "failed",
+          "AUDIT EVENTS NOT JOURNALED: "
+              + n
+              + " since the last report ("
+              + e.reason()
+              + ": "
+              + e.getMessage()
+              + "), latest id="
+              + d.id()
+              + " event="
+              + d.event());
     }
   }
 
@@ -123,15 +114,9 @@ public final class AuditSink implements AutoCloseable {
         .build();
   }
 
-  /** Waits briefly for queued events, so a clean shutdown loses nothing already submitted. */
+  /** Writes what is queued and closes the journal, so a clean shutdown loses nothing submitted. */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     if (journal != null) {
       journal.close();
     }

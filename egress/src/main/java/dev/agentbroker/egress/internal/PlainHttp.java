@@ -1,7 +1,6 @@
 package dev.agentbroker.egress.internal;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -32,12 +31,12 @@ final class PlainHttp {
           "x-forwarded-proto",
           "x-real-ip");
 
-  private final Buffer head;
+  private final byte[] head;
   private final long contentLength;
   private final int status;
   private final String problem;
 
-  private PlainHttp(Buffer head, long contentLength, int status, String problem) {
+  private PlainHttp(byte[] head, long contentLength, int status, String problem) {
     this.head = head;
     this.contentLength = contentLength;
     this.status = status;
@@ -81,11 +80,17 @@ final class PlainHttp {
       }
     }
     b.append("Connection: close\r\n\r\n");
-    return new PlainHttp(Buffer.buffer(b.toString()), length, 0, null);
+    return new PlainHttp(b.toString().getBytes(StandardCharsets.UTF_8), length, 0, null);
   }
 
-  Buffer head() {
+  /** The rewritten request head, ready to send. */
+  byte[] head() {
     return head;
+  }
+
+  /** Body bytes to forward after the head; later client bytes are not read. */
+  long contentLength() {
+    return contentLength;
   }
 
   int status() {
@@ -94,36 +99,5 @@ final class PlainHttp {
 
   String problem() {
     return problem;
-  }
-
-  /** Forwards exactly the declared body; later client bytes are not read. */
-  void body(NetSocket client, NetSocket upstream, byte[] leftover, long[] bytes, ProxyMetrics m) {
-    long[] remaining = {contentLength};
-    int first = (int) Math.min(leftover.length, remaining[0]);
-    if (first > 0) {
-      upstream.write(Buffer.buffer(leftover).slice(0, first));
-      remaining[0] -= first;
-      bytes[0] += first;
-      m.bytes(first, 0);
-    }
-    if (remaining[0] == 0) {
-      client.handler(buf -> {});
-      return;
-    }
-    client.handler(
-        buf -> {
-          if (remaining[0] <= 0) {
-            return;
-          }
-          int n = (int) Math.min(buf.length(), remaining[0]);
-          upstream.write(n == buf.length() ? buf : buf.slice(0, n));
-          remaining[0] -= n;
-          bytes[0] += n;
-          m.bytes(n, 0);
-          if (upstream.writeQueueFull()) {
-            client.pause();
-            upstream.drainHandler(v -> client.resume());
-          }
-        });
   }
 }

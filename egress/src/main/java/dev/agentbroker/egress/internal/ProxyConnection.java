@@ -2,37 +2,56 @@ package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.egress.EgressDecision;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One client connection, entirely on its event loop: read and check the request head, decide,
  * resolve once, connect to exactly the checked address, then relay. No locks: all state is confined
- * to the connection's context.
+ * to the channel's event loop, and the upstream channel is registered on the same loop.
+ *
+ * <p>Relaying passes Netty's pooled buffers from one channel to the other without copying; a side
+ * whose peer cannot take more stops reading until the peer drains (writability events). When one
+ * side ends, everything already read from it is in the other side's outbound buffer, so the other
+ * side is flushed and then closed: nothing read is dropped.
  */
-public final class ProxyConnection {
+public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final Set<String> FORWARD_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
-  private static final Buffer ESTABLISHED =
-      Buffer.buffer("HTTP/1.1 200 Connection established\r\n\r\n");
+
+  /** Phases; timeouts of each are enforced by the loop's {@link Sweeper}. */
+  private static final int HEAD = 0;
+
+  private static final int RESOLVING = 1;
+  private static final int CONNECTING = 2;
+  private static final int RELAY = 3;
+  private static final int CLOSING = 4;
 
   private final ProxyContext ctx;
-  private final NetSocket client;
+  private final SocketChannel client;
   private final InetAddress clientAddr;
+  private final Sweeper sweeper;
   private final String id = ConnectionIds.next();
-  private final String clientText;
   private final long acceptedMillis;
-  private final HeadParser parser;
-  private long handshakeTimer = -1;
-  private long lifetimeTimer = -1;
+  private final long acceptedNanos = System.nanoTime();
+  private HeadParser parser;
+  private int phase = HEAD;
+  private long phaseNanos;
   private long headNanos;
-  private boolean headDone;
-  private boolean decided;
+  private long lastActive;
   private boolean finished;
   private boolean established;
   private String closeReason;
@@ -41,31 +60,40 @@ public final class ProxyConnection {
   private int port;
   private String address = "-";
   private String group = "-";
-  private NetSocket upstream;
-  private final long[] bytes = new long[2]; // [0] up (client to origin), [1] down
+  private Channel upstream;
+  private byte[] leftover;
+  private List<ByteBuf> earlyBytes;
 
-  private ProxyConnection(ProxyContext ctx, NetSocket client, InetAddress clientAddr) {
+  /** Plain-HTTP request body still to forward; -1 for a CONNECT tunnel. */
+  private long bodyRemaining = -1;
+
+  private long bytesUp;
+  private long bytesDown;
+  private long reportedUp;
+  private long reportedDown;
+
+  // Sweeper's intrusive list.
+  ProxyConnection next;
+  ProxyConnection prev;
+
+  private ProxyConnection(ProxyContext ctx, SocketChannel client, InetAddress clientAddr) {
     this.ctx = ctx;
     this.client = client;
     this.clientAddr = clientAddr;
-    this.clientText = Addresses.text(clientAddr);
+    this.sweeper = ctx.sweepers().get(client.eventLoop());
     this.acceptedMillis = ctx.clock().millis();
-    var l = ctx.limits();
-    this.parser = new HeadParser(l.maxRequestLineBytes(), l.maxHeaderBytes(), l.maxHeaders());
   }
 
-  /** Entry point for an accepted socket. */
-  public static void accept(ProxyContext ctx, NetSocket socket) {
-    String remote = socket.remoteAddress().hostAddress();
-    int zone = remote.indexOf('%');
-    Optional<InetAddress> addr =
-        Addresses.parseLiteral(zone >= 0 ? remote.substring(0, zone) : remote);
-    if (addr.isEmpty()) {
-      socket.close();
+  /** Entry point for an accepted channel, on its event loop, before its first read. */
+  public static void accept(ProxyContext ctx, SocketChannel ch) {
+    InetSocketAddress remote = ch.remoteAddress();
+    if (remote == null || remote.getAddress() == null) {
+      ch.close();
       return;
     }
-    ProxyConnection c = new ProxyConnection(ctx, socket, addr.get());
-    String over = ctx.limiter().tryAcquire(addr.get());
+    ProxyConnection c = new ProxyConnection(ctx, ch, remote.getAddress());
+    ch.pipeline().addLast(c);
+    String over = ctx.limiter().tryAcquire(c.clientAddr);
     if (over != null) {
       // Refused before reading anything, so a flood of connections costs one write each.
       c.finished = true;
@@ -73,45 +101,94 @@ public final class ProxyConnection {
       return;
     }
     ctx.metrics().activeConnections().incrementAndGet();
-    c.start();
+    var l = ctx.limits();
+    c.parser = new HeadParser(l.maxRequestLineBytes(), l.maxHeaderBytes(), l.maxHeaders());
+    c.sweeper.add(c);
   }
 
-  private void start() {
-    handshakeTimer =
-        ctx.vertx()
-            .setTimer(
-                ctx.limits().handshakeTimeout().toMillis(),
-                t -> {
-                  handshakeTimer = -1;
-                  if (!headDone && !finished) {
-                    deny(408, "handshake_timeout");
-                  }
-                });
-    client.handler(this::onHead);
-    client.exceptionHandler(e -> client.close());
-    client.closeHandler(v -> onClientClosed());
-  }
+  // ---- client side ----
 
-  private void onHead(Buffer data) {
-    if (headDone || decided) {
-      return;
+  @Override
+  public void channelRead(ChannelHandlerContext c, Object msg) {
+    ByteBuf buf = (ByteBuf) msg;
+    if (phase == RELAY) {
+      lastActive = sweeper.now();
+      if (bodyRemaining >= 0) {
+        forwardBody(buf);
+        return;
+      }
+      bytesUp += buf.readableBytes();
+      upstream.write(buf, upstream.voidPromise());
+    } else if (phase == HEAD) {
+      byte[] chunk = new byte[buf.readableBytes()];
+      buf.readBytes(chunk);
+      buf.release();
+      onHead(chunk);
+    } else if (phase == RESOLVING || phase == CONNECTING) {
+      // Reading stops once the head is complete; what a single read loop delivered after it
+      // (a pipelined TLS hello) is kept for the upstream.
+      if (earlyBytes == null) {
+        earlyBytes = new java.util.ArrayList<>(2);
+      }
+      earlyBytes.add(buf);
+    } else {
+      buf.release();
     }
-    HeadParser.Result r = parser.feed(data.getBytes());
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext c) {
+    if (phase == RELAY) {
+      upstream.flush();
+      if (!upstream.isWritable()) {
+        client.config().setAutoRead(false);
+      }
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext c) {
+    if (phase == RELAY && client.isWritable()) {
+      upstream.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext c) {
+    closeReason = closeReason == null ? "client_closed" : closeReason;
+    phase = CLOSING;
+    if (upstream != null) {
+      upstream.close();
+    }
+    if (earlyBytes != null) {
+      earlyBytes.forEach(ByteBuf::release);
+      earlyBytes = null;
+    }
+    finish();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+    // Resets and broken pipes are the normal end of many tunnels: close quietly.
+    client.close();
+  }
+
+  private void onHead(byte[] chunk) {
+    HeadParser.Result r = parser.feed(chunk);
     if (r instanceof HeadParser.Reject) {
       HeadParser.Reject reject = (HeadParser.Reject) r;
-      headDone = true;
       deny(reject.status(), reject.reason());
     } else if (r instanceof HeadParser.Complete) {
-      headDone = true;
       headNanos = System.nanoTime();
-      cancel(handshakeTimer);
-      client.pause();
+      client.config().setAutoRead(false);
       HeadParser.Complete done = (HeadParser.Complete) r;
-      route(done.head(), done.leftover());
+      parser = null;
+      leftover = done.leftover();
+      route(done.head());
     }
   }
 
-  private void route(RequestHead head, byte[] leftover) {
+  private void route(RequestHead head) {
     method = head.method();
     Optional<Target> target;
     boolean connect = method.equals("CONNECT");
@@ -150,46 +227,48 @@ public final class ProxyConnection {
         return;
       }
     }
-    PlainHttp forward = plain;
     if (allow.address().isPresent()) {
-      connect(allow.address().get(), leftover, forward);
+      connect(allow.address().get(), plain);
       return;
     }
-    resolve(t.host(), allow.internalAllowed(), leftover, forward);
+    List<InetAddress> hit = ctx.resolver().cached(t.host());
+    if (hit != null) {
+      resolved(hit, allow.internalAllowed(), plain);
+    } else {
+      resolve(t.host(), allow.internalAllowed(), plain);
+    }
   }
 
-  private void resolve(String name, boolean internalAllowed, byte[] leftover, PlainHttp forward) {
-    List<InetAddress> hit = ctx.resolver().cached(name);
-    if (hit != null) {
-      resolved(hit, internalAllowed, leftover, forward);
-      return;
+  private void resolve(String name, boolean internalAllowed, PlainHttp plain) {
+    phase = RESOLVING;
+    phaseNanos = System.nanoTime();
+    try {
+      ctx.resolveExecutor()
+          .execute(
+              () -> {
+                List<InetAddress> answer;
+                try {
+                  answer = ctx.resolver().resolve(name);
+                } catch (Exception e) {
+                  answer = null;
+                }
+                List<InetAddress> a = answer;
+                client
+                    .eventLoop()
+                    .execute(
+                        () -> {
+                          if (phase == RESOLVING) {
+                            resolved(a, internalAllowed, plain);
+                          }
+                        });
+              });
+    } catch (RejectedExecutionException e) {
+      deny(503, "resolver_busy");
     }
-    boolean[] timedOut = {false};
-    long timer =
-        ctx.vertx()
-            .setTimer(
-                ctx.limits().resolveTimeout().toMillis(),
-                t -> {
-                  timedOut[0] = true;
-                  if (!finished) {
-                    deny(504, "resolve_timeout");
-                  }
-                });
-    ctx.vertx()
-        .executeBlocking(() -> ctx.resolver().resolve(name), false)
-        .onComplete(
-            ar -> {
-              cancel(timer);
-              if (timedOut[0] || finished) {
-                return;
-              }
-              resolved(ar.succeeded() ? ar.result() : null, internalAllowed, leftover, forward);
-            });
   }
 
   /** The one answer for this request, from the cache or a lookup: checked, then connected to. */
-  private void resolved(
-      List<InetAddress> addrs, boolean internalAllowed, byte[] leftover, PlainHttp forward) {
+  private void resolved(List<InetAddress> addrs, boolean internalAllowed, PlainHttp plain) {
     if (addrs == null || addrs.isEmpty()) {
       deny(502, "resolve_failed");
       return;
@@ -205,129 +284,130 @@ public final class ProxyConnection {
         }
       }
     }
-    connect(addrs.get(0), leftover, forward);
+    connect(addrs.get(0), plain);
   }
 
-  private void connect(InetAddress target, byte[] leftover, PlainHttp forward) {
+  private void connect(InetAddress target, PlainHttp plain) {
     address = Addresses.text(target);
-    ctx.netClient()
-        .connect(SocketAddress.inetSocketAddress(port, address))
-        .onComplete(
-            ar -> {
-              if (finished) {
-                if (ar.succeeded()) {
-                  ar.result().close();
-                }
+    phase = CONNECTING;
+    phaseNanos = System.nanoTime();
+    Upstream side = new Upstream();
+    ChannelFuture f =
+        ctx.upstream()
+            .clone(client.eventLoop())
+            .handler(side)
+            .connect(new InetSocketAddress(target, port));
+    upstream = f.channel();
+    f.addListener(
+        (ChannelFutureListener)
+            done -> {
+              if (phase != CONNECTING) {
+                done.channel().close();
                 return;
               }
-              if (ar.failed()) {
+              if (!done.isSuccess()) {
                 deny(502, "connect_failed");
                 return;
               }
-              NetSocket so = ar.result();
-              Optional<InetAddress> peer = Addresses.parseLiteral(so.remoteAddress().hostAddress());
-              if (peer.isEmpty() || !peer.get().equals(target)) {
+              SocketAddress peer = done.channel().remoteAddress();
+              if (!(peer instanceof InetSocketAddress)
+                  || !target.equals(((InetSocketAddress) peer).getAddress())) {
                 // Defence in depth: the socket must be connected to the address that was checked.
-                so.close();
                 deny(502, "address_mismatch");
                 return;
               }
-              established(so, leftover, forward);
+              established(plain);
             });
   }
 
-  private void established(NetSocket so, byte[] leftover, PlainHttp forward) {
-    upstream = so;
+  private void established(PlainHttp plain) {
+    phase = RELAY;
     established = true;
-    decided = true;
+    lastActive = sweeper.now();
+    phaseNanos = System.nanoTime();
     ctx.metrics().activeTunnels().incrementAndGet();
-    ctx.metrics().setupNanos(System.nanoTime() - headNanos);
-    emit("egress.connect", Outcomes.ALLOWED, "allowed", forward == null ? 200 : 0);
-    so.exceptionHandler(e -> so.close());
-    // The origin's end is handled once everything it sent has been relayed: closing the client
-    // from closeHandler while the upstream is paused (client backed up) would drop data already
-    // read from the origin but not yet written to the client.
-    so.endHandler(v -> onUpstreamEnded());
-    so.closeHandler(v -> onUpstreamClosed());
-    lifetimeTimer =
-        ctx.vertx()
-            .setTimer(
-                ctx.limits().maxTunnelLifetime().toMillis(),
-                t -> {
-                  lifetimeTimer = -1;
-                  closeReason = closeReason == null ? "lifetime_exceeded" : closeReason;
-                  client.close();
-                  so.close();
-                });
-    relay(so, client, 1);
-    if (forward == null) {
-      client.write(ESTABLISHED);
+    ctx.metrics().setupNanos(phaseNanos - headNanos);
+    emit("egress.connect", Outcomes.ALLOWED, "allowed", plain == null ? 200 : 0);
+    if (plain == null) {
+      client.writeAndFlush(Responses.established(), client.voidPromise());
       if (leftover.length > 0) {
-        bytes[0] += leftover.length;
-        so.write(Buffer.buffer(leftover));
+        bytesUp += leftover.length;
+        upstream.write(Unpooled.wrappedBuffer(leftover), upstream.voidPromise());
       }
-      relay(client, so, 0);
+      if (earlyBytes != null) {
+        for (ByteBuf b : earlyBytes) {
+          bytesUp += b.readableBytes();
+          upstream.write(b, upstream.voidPromise());
+        }
+      }
     } else {
-      so.write(forward.head());
-      forward.body(client, so, leftover, bytes, ctx.metrics());
+      upstream.write(Unpooled.wrappedBuffer(plain.head()), upstream.voidPromise());
+      bodyRemaining = plain.contentLength();
+      if (leftover.length > 0) {
+        forwardBody(Unpooled.wrappedBuffer(leftover));
+      }
+      if (earlyBytes != null) {
+        earlyBytes.forEach(this::forwardBody);
+      }
     }
-    client.resume();
+    earlyBytes = null;
+    leftover = null;
+    upstream.flush();
+    upstream.config().setAutoRead(true);
+    client.config().setAutoRead(true);
   }
 
-  /** Copies {@code from} to {@code to} with backpressure, counting bytes in {@code bytes[slot]}. */
-  private void relay(NetSocket from, NetSocket to, int slot) {
-    from.handler(
-        buf -> {
-          int n = buf.length();
-          bytes[slot] += n;
-          if (slot == 0) {
-            ctx.metrics().bytes(n, 0);
-          } else {
-            ctx.metrics().bytes(0, n);
-          }
-          to.write(buf);
-          if (to.writeQueueFull()) {
-            from.pause();
-            if (slot == 1) {
-              upstreamPaused = true;
-            }
-            to.drainHandler(
-                v -> {
-                  if (slot == 1) {
-                    upstreamPaused = false;
-                  }
-                  from.resume();
-                });
-          }
-        });
-  }
-
-  /** Whether the upstream is paused because the client's write queue is full. */
-  private boolean upstreamPaused;
-
-  private void onClientClosed() {
-    closeReason = closeReason == null ? "client_closed" : closeReason;
-    if (upstream != null) {
-      upstream.close();
+  /** Forwards exactly the declared body of a plain-HTTP request; later bytes are dropped. */
+  private void forwardBody(ByteBuf buf) {
+    int n = (int) Math.min(buf.readableBytes(), bodyRemaining);
+    if (n == 0) {
+      buf.release();
+      return;
     }
-    finish();
+    bodyRemaining -= n;
+    bytesUp += n;
+    upstream.write(buf.readRetainedSlice(n), upstream.voidPromise());
+    buf.release();
   }
 
-  private void onUpstreamClosed() {
-    closeReason = closeReason == null ? "upstream_closed" : closeReason;
-    if (!upstreamPaused) {
-      // Nothing is buffered on the upstream side: every byte read has been handed to the client.
-      // (Vert.x's close() writes out what is queued before closing the channel.)
-      client.close();
-      finish();
+  /** Called by the sweeper about every {@link Sweeper#TICK_MILLIS} ms. */
+  void sweep(long now) {
+    var l = ctx.limits();
+    long tick = Sweeper.TICK_MILLIS * 1_000_000L;
+    if (phase == HEAD && now - acceptedNanos >= l.handshakeTimeout().toNanos()) {
+      deny(408, "handshake_timeout");
+    } else if (phase == RESOLVING && now - phaseNanos >= l.resolveTimeout().toNanos()) {
+      deny(504, "resolve_timeout");
+    } else if (phase == CONNECTING && now - phaseNanos >= l.connectTimeout().toNanos()) {
+      deny(502, "connect_failed");
+    } else if (phase == RELAY) {
+      if (now - phaseNanos >= l.maxTunnelLifetime().toNanos()) {
+        end("lifetime_exceeded");
+      } else if (now - lastActive >= l.idleTimeout().toNanos() + tick) {
+        // lastActive is the previous sweep's time, up to a tick stale: one tick of slack so the
+        // idle timeout never fires early.
+        end("idle_timeout");
+      }
     }
-    // Otherwise the end of stream is delivered, after the buffered bytes, once the client drains.
   }
 
-  private void onUpstreamEnded() {
-    closeReason = closeReason == null ? "upstream_closed" : closeReason;
+  private void end(String reason) {
+    closeReason = closeReason == null ? reason : closeReason;
+    phase = CLOSING;
     client.close();
-    finish();
+    upstream.close();
+  }
+
+  long takeUnreportedUp() {
+    long d = bytesUp - reportedUp;
+    reportedUp = bytesUp;
+    return d;
+  }
+
+  long takeUnreportedDown() {
+    long d = bytesDown - reportedDown;
+    reportedDown = bytesDown;
+    return d;
   }
 
   private void finish() {
@@ -335,10 +415,10 @@ public final class ProxyConnection {
       return;
     }
     finished = true;
-    cancel(handshakeTimer);
-    cancel(lifetimeTimer);
+    sweeper.remove(this);
     ctx.limiter().release(clientAddr);
     ctx.metrics().activeConnections().decrementAndGet();
+    ctx.metrics().bytes(takeUnreportedUp(), takeUnreportedDown());
     if (established) {
       ctx.metrics().activeTunnels().decrementAndGet();
       emit("egress.close", Outcomes.ALLOWED, closeReason, 0);
@@ -346,11 +426,13 @@ public final class ProxyConnection {
   }
 
   private void deny(int status, String reason) {
-    decided = true;
+    phase = CLOSING;
     String outcome = status >= 500 ? Outcomes.ERROR : Outcomes.DENIED;
     emit("egress.connect", outcome, reason, status);
-    client.write(Responses.error(status, reason));
-    client.close();
+    if (upstream != null) {
+      upstream.close();
+    }
+    client.writeAndFlush(Responses.error(status, reason)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void emit(String event, String outcome, String reason, int status) {
@@ -364,20 +446,64 @@ public final class ProxyConnection {
                 outcome,
                 reason,
                 status,
-                clientText,
+                Addresses.text(clientAddr),
                 method,
                 host,
                 port,
                 address,
                 group,
-                bytes[0],
-                bytes[1],
+                bytesUp,
+                bytesDown,
                 now - acceptedMillis));
   }
 
-  private void cancel(long timer) {
-    if (timer >= 0) {
-      ctx.vertx().cancelTimer(timer);
+  // ---- upstream side ----
+
+  /** Handler of the upstream channel; shares the connection's state on the same event loop. */
+  private final class Upstream extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      if (phase != RELAY) {
+        buf.release();
+        return;
+      }
+      lastActive = sweeper.now();
+      bytesDown += buf.readableBytes();
+      client.write(buf, client.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext c) {
+      if (phase == RELAY) {
+        client.flush();
+        if (!client.isWritable()) {
+          upstream.config().setAutoRead(false);
+        }
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+      if (phase == RELAY && upstream.isWritable()) {
+        client.config().setAutoRead(true);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+      if (phase != RELAY) {
+        return;
+      }
+      closeReason = closeReason == null ? "upstream_closed" : closeReason;
+      phase = CLOSING;
+      // Everything read from the origin is already queued on the client: flush it, then close.
+      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+      c.channel().close();
     }
   }
 }

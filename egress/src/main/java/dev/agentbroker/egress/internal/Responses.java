@@ -1,15 +1,40 @@
 package dev.agentbroker.egress.internal;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Fixed error responses: a status, a machine-readable reason header and a one-line body. */
+/** Fixed responses: a status, a machine-readable reason header and a one-line body. */
 final class Responses {
+  private static final ByteBuf ESTABLISHED =
+      Unpooled.unreleasableBuffer(
+          Unpooled.directBuffer()
+              .writeBytes(
+                  "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+              .asReadOnly());
+
+  /** Reasons are stable codes from a small fixed set, so the encoded bytes are kept. */
+  private static final ConcurrentHashMap<String, byte[]> ERRORS = new ConcurrentHashMap<>();
+
   private Responses() {}
 
-  static Buffer error(int status, String reason) {
+  /** The 200 to a CONNECT; a view of one shared buffer, nothing to release. */
+  static ByteBuf established() {
+    return ESTABLISHED.duplicate();
+  }
+
+  static ByteBuf error(int status, String reason) {
+    byte[] bytes = ERRORS.get(status + reason);
+    if (bytes == null) {
+      bytes = ERRORS.computeIfAbsent(status + reason, k -> encode(status, reason));
+    }
+    return Unpooled.wrappedBuffer(bytes);
+  }
+
+  private static byte[] encode(int status, String reason) {
     String body = "egress proxy: " + reason + "\n";
-    return Buffer.buffer(
-        "HTTP/1.1 "
+    return ("HTTP/1.1 "
             + status
             + " "
             + phrase(status)
@@ -18,7 +43,8 @@ final class Responses {
             + "\r\nX-Egress-Reason: "
             + reason
             + "\r\nConnection: close\r\n\r\n"
-            + body);
+            + body)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   static String phrase(int status) {

@@ -35,7 +35,7 @@ public final class SettingsParser {
           "policy_file",
           "reload_interval",
           "audit_dir",
-          "audit_threads",
+          "transport",
           "audit_queue",
           "event_loops",
           "allow_wildcard_listen",
@@ -110,10 +110,7 @@ public final class SettingsParser {
     Optional<Path> policy = path(top.get("policy_file"), "policy_file");
     Optional<Path> audit = path(top.get("audit_dir"), "audit_dir");
     Duration reload = duration(top.get("reload_interval"), "reload_interval", "5s");
-    // Each appender blocks until its event is fsync'd and the journal commits everything pending
-    // with one fsync, so the thread count bounds the batch: with ~10-20 ms fsyncs, 4 threads capped
-    // the journal at a few hundred events/s and the queue overflowed under load.
-    int auditThreads = integer(top.get("audit_threads"), "audit_threads", 32, 1, 256);
+    String transport = transport(top.get("transport"));
     int auditQueue = integer(top.get("audit_queue"), "audit_queue", 10_000, 1, 1_000_000);
     int loops =
         integer(
@@ -136,12 +133,24 @@ public final class SettingsParser {
         policy,
         reload,
         audit,
-        auditThreads,
+        transport,
         auditQueue,
         loops,
         wildcard,
         limits,
         groups);
+  }
+
+  private String transport(Object raw) {
+    if (raw == null) {
+      return Transport.AUTO;
+    }
+    String v = String.valueOf(raw);
+    if (!Set.of(Transport.AUTO, Transport.EPOLL, Transport.NIO).contains(v)) {
+      problem("transport", "must be auto, epoll or nio, not '" + v + "'");
+      return Transport.AUTO;
+    }
+    return v;
   }
 
   private Limits limits(Object raw) {

@@ -30,12 +30,23 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class EgressBench {
   private static final String HOST = "origin.test";
-  private static final int[] CLIENTS = {1, 16, 64};
+
+  /** {@code -Dbench.clients=1,16,64}: the concurrency levels measured. */
+  private static final int[] CLIENTS =
+      Arrays.stream(System.getProperty("bench.clients", "1,16,64").split(","))
+          .mapToInt(Integer::parseInt)
+          .toArray();
 
   record Proxy(String name, int port, long pid) {}
 
   record Run(
-      double rate, double p50, double p99, double cpuMsPerTunnel, long errors, long tunnels) {}
+      double rate,
+      double p50,
+      double p99,
+      double cpuMsPerTunnel,
+      double sysMsPerTunnel,
+      long errors,
+      long tunnels) {}
 
   /**
    * Each path's warm-up runs for at least this many tunnels and {@code -Dwarmup.seconds} (30): on
@@ -89,14 +100,14 @@ public final class EgressBench {
       }
     }
     System.out.println(
-        "| path | clients | tunnels | tunnels/s | × direct | p50 setup ms | p99 setup ms | proxy CPU ms/tunnel | errors |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| path | clients | tunnels | tunnels/s | × direct | p50 setup ms | p99 setup ms | proxy CPU ms/tunnel | of which kernel | errors |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (int c : CLIENTS) {
       double direct = runs.get("direct")[index(c)].rate();
       for (Proxy p : proxies) {
         Run r = runs.get(p.name())[index(c)];
         System.out.printf(
-            "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %s | %d |%n",
+            "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %s | %s | %d |%n",
             p.name(),
             c,
             r.tunnels(),
@@ -105,8 +116,12 @@ public final class EgressBench {
             r.p50(),
             r.p99(),
             p.pid() == 0 ? "–" : String.format("%.3f", r.cpuMsPerTunnel()),
+            p.pid() == 0 ? "–" : String.format("%.3f", r.sysMsPerTunnel()),
             r.errors());
       }
+    }
+    if (!Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))) {
+      return;
     }
     System.out.println();
     System.out.println(
@@ -148,7 +163,7 @@ public final class EgressBench {
     AtomicLong errors = new AtomicLong();
     List<long[]> lat = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    long cpu0 = p.pid() == 0 ? 0 : cpuMillis(p.pid());
+    long[] cpu0 = p.pid() == 0 ? new long[2] : cpuMillis(p.pid());
     long t0 = System.nanoTime();
     for (int i = 0; i < clients; i++) {
       long[] mine = new long[200_000];
@@ -184,7 +199,9 @@ public final class EgressBench {
       t.join();
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    long cpu = p.pid() == 0 ? 0 : cpuMillis(p.pid()) - cpu0;
+    long[] cpu1 = p.pid() == 0 ? new long[2] : cpuMillis(p.pid());
+    long cpu = cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1];
+    long sys = cpu1[1] - cpu0[1];
     long[] all =
         lat.stream().flatMapToLong(a -> Arrays.stream(a, 1, (int) a[0] + 1)).sorted().toArray();
     double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1e6;
@@ -194,6 +211,7 @@ public final class EgressBench {
         p50,
         p99,
         (double) cpu / Math.max(1, done.get()),
+        (double) sys / Math.max(1, done.get()),
         errors.get(),
         done.get());
   }
@@ -286,11 +304,12 @@ public final class EgressBench {
     }
   }
 
-  static long cpuMillis(long pid) throws IOException {
+  /** {user, kernel} CPU milliseconds of the process (all threads) so far. */
+  static long[] cpuMillis(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-    return ticks * 10; // USER_HZ is 100 on Linux
+    // utime and stime, in USER_HZ ticks (100 per second on Linux)
+    return new long[] {Long.parseLong(f[11]) * 10, Long.parseLong(f[12]) * 10};
   }
 
   static double rssMiB(long pid) throws IOException {

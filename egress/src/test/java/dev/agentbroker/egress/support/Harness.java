@@ -41,6 +41,12 @@ public final class Harness implements AutoCloseable {
           + "  clients:\n"
           + "    - {cidr: 127.0.0.0/8, profile: autonomous, groups: [test]}\n";
 
+  /**
+   * {@code -Degress.test.transport=nio|epoll|auto} (default auto: epoll on Linux); the build runs
+   * the end-to-end suites a second time with nio.
+   */
+  public static final String TRANSPORT = System.getProperty("egress.test.transport", "auto");
+
   public final Path dir;
   public final Path policyFile;
   public final EgressProxy proxy;
@@ -70,7 +76,7 @@ public final class Harness implements AutoCloseable {
             Optional.of(policyFile),
             Duration.ofHours(1),
             Optional.of(dir.resolve("audit")),
-            2,
+            TRANSPORT,
             1000,
             2,
             false,
