@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +64,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private Channel upstream;
   private byte[] leftover;
   private List<ByteBuf> earlyBytes;
+  private int earlyLength;
 
   /** Plain-HTTP request body still to forward; -1 for a CONNECT tunnel. */
   private long bodyRemaining = -1;
@@ -125,12 +127,16 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       buf.release();
       onHead(chunk);
     } else if (phase == RESOLVING || phase == CONNECTING) {
-      // Reading stops once the head is complete; what a single read loop delivered after it
-      // (a pipelined TLS hello) is kept for the upstream.
+      // Bytes sent before the upstream is ready are kept for it; a client that keeps sending is
+      // paused at the head size limit instead of being buffered without bound.
       if (earlyBytes == null) {
-        earlyBytes = new java.util.ArrayList<>(2);
+        earlyBytes = new ArrayList<>(2);
       }
       earlyBytes.add(buf);
+      earlyLength += buf.readableBytes();
+      if (earlyLength > ctx.limits().maxHeaderBytes()) {
+        client.config().setAutoRead(false);
+      }
     } else {
       buf.release();
     }
@@ -180,7 +186,8 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       deny(reject.status(), reject.reason());
     } else if (r instanceof HeadParser.Complete) {
       headNanos = System.nanoTime();
-      client.config().setAutoRead(false);
+      // Reading goes on while the upstream connects (no epoll change for a pause and a resume):
+      // clients wait for the 200, and what some send early (a TLS hello) is kept for the upstream.
       HeadParser.Complete done = (HeadParser.Complete) r;
       parser = null;
       leftover = done.leftover();
@@ -293,7 +300,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     phaseNanos = System.nanoTime();
     Upstream side = new Upstream();
     ChannelFuture f =
-        ctx.upstream()
+        ctx.upstream(target)
             .clone(client.eventLoop())
             .handler(side)
             .connect(new InetSocketAddress(target, port));

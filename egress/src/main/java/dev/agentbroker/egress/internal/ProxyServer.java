@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -95,7 +96,6 @@ public final class ProxyServer implements AutoCloseable {
       var limits = config.limits();
       Bootstrap upstream =
           new Bootstrap()
-              .channel(transport.clientChannel())
               // Addresses are resolved and checked by the proxy; Netty must never resolve.
               .resolver(NoopAddressResolverGroup.INSTANCE)
               .option(ChannelOption.TCP_NODELAY, true)
@@ -103,9 +103,14 @@ public final class ProxyServer implements AutoCloseable {
               // Connect timeouts are the sweeper's (no timer per connect).
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
               .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+      Bootstrap upstream4 =
+          upstream.clone().channelFactory(transport.clientFactory(InternetProtocolFamily.IPv4));
+      Bootstrap upstream6 =
+          upstream.clone().channelFactory(transport.clientFactory(InternetProtocolFamily.IPv6));
       ProxyContext ctx =
           new ProxyContext(
-              upstream,
+              upstream4,
+              upstream6,
               allowlist,
               resolver,
               resolvers,

@@ -1,5 +1,6 @@
 package dev.agentbroker.egress.internal;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -7,10 +8,12 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -22,6 +25,15 @@ public record Transport(
     EventLoopGroup group,
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> clientChannel) {
+
+  /** A new unconnected client channel of {@code family}. */
+  public ChannelFactory<SocketChannel> clientFactory(InternetProtocolFamily family) {
+    if (name.equals(EPOLL)) {
+      return () -> new EpollSocketChannel(family);
+    }
+    SelectorProvider provider = SelectorProvider.provider();
+    return () -> new NioSocketChannel(provider, family);
+  }
 
   public static final String AUTO = "auto";
   public static final String EPOLL = "epoll";
