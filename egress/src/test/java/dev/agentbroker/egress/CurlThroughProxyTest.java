@@ -11,6 +11,7 @@ import dev.agentbroker.egress.support.Curl;
 import dev.agentbroker.egress.support.Harness;
 import dev.agentbroker.egress.support.Origin;
 import dev.agentbroker.egress.support.TestCerts;
+import io.netty.channel.epoll.Epoll;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -181,6 +182,9 @@ class CurlThroughProxyTest {
       }
     }
     assertTrue(found, "egress.connect event for " + d.id() + " in the journal");
+    assertEquals(
+        !Harness.TRANSPORT.equals("nio") && Epoll.isAvailable() ? "epoll" : "nio",
+        h.proxy.transport());
     assertFalse(h.proxy.scrape().contains("egress_audit_failures_total{reason="), "no failures");
   }
 
@@ -191,6 +195,11 @@ class CurlThroughProxyTest {
     EgressDecision opened = h.next("egress.connect");
     EgressDecision closed = h.next("egress.close");
     assertEquals(opened.id(), closed.id());
+    assertTrue(closed.bytesDown() > 0 && closed.bytesUp() > 0, closed.toString());
+    // Byte counters are flushed to the metric when the tunnel ends (and every sweep while open).
+    assertTrue(
+        bytesMetric("downstream") >= closed.bytesDown(), "downstream bytes metric: " + closed);
+    assertTrue(bytesMetric("upstream") >= closed.bytesUp(), "upstream bytes metric: " + closed);
     // One journal event per tunnel: the close, carrying the decision and the byte counts. Poll:
     // appends happen off the event loop.
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -215,5 +224,16 @@ class CurlThroughProxyTest {
     assertTrue(e.contains("bytes_down"), e);
     assertTrue(e.contains("origin.test"), e);
     assertTrue(e.contains("127.0.0.1"), e);
+  }
+
+  private static double bytesMetric(String direction) {
+    String prefix = "egress_bytes_total{direction=\"" + direction + "\",}";
+    return h.proxy
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim()))
+        .findFirst()
+        .orElse(-1);
   }
 }

@@ -163,4 +163,41 @@ class LimitsTest {
     }
     h.next("egress.close");
   }
+
+  @Test
+  void aBusyTunnelIsClosedAtItsMaximumLifetime() throws Exception {
+    try (Socket s = Raw.open(h.proxyPort())) {
+      s.getOutputStream()
+          .write(
+              ("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String head = Raw.readAll(s.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+      long t0 = System.nanoTime();
+      s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      // A header line every 200 ms keeps the tunnel busy (never idle for the 1.5 s idle timeout)
+      // and the origin waiting for the end of the head; only the 3 s lifetime can end it.
+      s.setSoTimeout(200);
+      boolean closed = false;
+      while (!closed && System.nanoTime() - t0 < 10_000_000_000L) {
+        try {
+          closed = s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          try {
+            s.getOutputStream().write("X-Busy: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+          } catch (java.io.IOException reset) {
+            closed = true;
+          }
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(closed, "closed by the proxy");
+      assertTrue(ms >= 2900 && ms < 5000, "lifetime close after " + ms + " ms");
+    }
+    EgressDecision close = h.next("egress.close");
+    assertEquals("lifetime_exceeded", close.reason());
+    assertTrue(close.bytesUp() > 16, "bytes up counted: " + close.bytesUp());
+  }
 }

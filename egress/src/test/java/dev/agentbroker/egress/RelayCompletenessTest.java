@@ -1,6 +1,7 @@
 package dev.agentbroker.egress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.egress.support.Harness;
 import dev.agentbroker.egress.support.Raw;
@@ -62,6 +63,53 @@ class RelayCompletenessTest {
           total += n;
         }
         assertEquals(SIZE, total, "bytes delivered before close");
+      }
+    }
+  }
+
+  /**
+   * A client that reads nothing holds the origin back: the proxy buffers at most its write water
+   * mark per direction (plus the kernel's socket buffers), never the whole body.
+   */
+  @Test
+  void aClientThatDoesNotReadHoldsTheOriginBack(@TempDir Path dir) throws Exception {
+    long body = 256L * 1024 * 1024;
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    try (ServerSocket origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread sender =
+          new Thread(
+              () -> {
+                try (Socket s = origin.accept()) {
+                  OutputStream out = s.getOutputStream();
+                  byte[] chunk = new byte[64 * 1024];
+                  while (sent.get() < body) {
+                    out.write(chunk);
+                    sent.addAndGet(chunk.length);
+                  }
+                } catch (Exception e) {
+                  // closed by the test's end
+                }
+              });
+      sender.setDaemon(true);
+      sender.start();
+      try (Harness h = new Harness(dir, List.of(origin.getLocalPort()), Harness.limits());
+          Socket s = Raw.open(h.proxyPort())) {
+        s.setReceiveBufferSize(16 * 1024);
+        s.getOutputStream()
+            .write(
+                ("CONNECT origin.test:" + origin.getLocalPort() + " HTTP/1.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String head = readHead(s.getInputStream());
+        assertEquals(true, head.startsWith("HTTP/1.1 200"), head);
+        // Wait until the origin is blocked (its count stops moving), reading nothing.
+        long before;
+        do {
+          before = sent.get();
+          Thread.sleep(300);
+        } while (sent.get() != before);
+        // Kernel socket buffers on loopback can hold a few MiB each way; the proxy adds at most
+        // its 256 KiB water mark plus one read. Unbounded buffering would let all 256 MiB through.
+        assertTrue(sent.get() < 64L * 1024 * 1024, "origin sent " + sent.get() + " bytes");
       }
     }
   }

@@ -106,6 +106,8 @@ public final class AuditSink implements AutoCloseable {
       details.put("duration_ms", Long.toString(d.durationMs()));
     }
     return AuditEvent.builder(d.event(), d.outcome())
+        // Counter-based UUIDs: unique, and no SecureRandom (a lock and /dev/urandom) per event.
+        .eventId(ConnectionIds.next())
         .time(d.time())
         .reason(d.reason())
         .clientIp(d.client())

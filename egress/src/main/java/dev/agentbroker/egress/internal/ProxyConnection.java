@@ -121,6 +121,15 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
       bytesUp += buf.readableBytes();
       upstream.write(buf, upstream.voidPromise());
+      if (!upstream.isWritable()) {
+        // Stop this read loop now (it would read up to 16 buffers before readComplete). Flush
+        // first and look again: a flush that drains fires the writability event that resumes us,
+        // and pausing after it would never be undone.
+        upstream.flush();
+        if (!upstream.isWritable()) {
+          client.config().setAutoRead(false);
+        }
+      }
     } else if (phase == HEAD) {
       byte[] chunk = new byte[buf.readableBytes()];
       buf.readBytes(chunk);
@@ -478,6 +487,12 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       lastActive = sweeper.now();
       bytesDown += buf.readableBytes();
       client.write(buf, client.voidPromise());
+      if (!client.isWritable()) {
+        client.flush();
+        if (!client.isWritable()) {
+          upstream.config().setAutoRead(false);
+        }
+      }
     }
 
     @Override

@@ -125,8 +125,8 @@ public final class EgressBench {
     }
     System.out.println();
     System.out.println(
-        "| path | bulk MiB/s (one tunnel, 1 GiB) | × direct | RSS idle MiB | RSS with 1000 idle tunnels MiB |");
-    System.out.println("|---|---:|---:|---:|---:|");
+        "| path | bulk MiB/s (one tunnel, 1 GiB) | × direct | RSS idle MiB | RSS with 1000 idle tunnels MiB | heap KiB per idle tunnel |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     double directBulk = 0;
     for (Proxy p : proxies) {
       double mibs = bulk(p, 1L << 30);
@@ -135,12 +135,16 @@ public final class EgressBench {
       }
       String rss = "–";
       String idle = "–";
+      String heap = "–";
       if (p.pid() != 0) {
         idle = String.format("%.0f", rssMiB(p.pid()));
-        rss = String.format("%.0f", idleTunnels(p, 1000));
+        double[] r = idleTunnels(p, 1000);
+        rss = String.format("%.0f", r[0]);
+        heap = Double.isNaN(r[1]) ? "– (not a JVM)" : String.format("%.1f", r[1]);
       }
       System.out.printf(
-          "| %s | %.0f | %.2f | %s | %s |%n", p.name(), mibs, mibs / directBulk, idle, rss);
+          "| %s | %.0f | %.2f | %s | %s | %s |%n",
+          p.name(), mibs, mibs / directBulk, idle, rss, heap);
     }
   }
 
@@ -285,7 +289,13 @@ public final class EgressBench {
     return bytes / secs / (1 << 20);
   }
 
-  private double idleTunnels(Proxy p, int count) throws Exception {
+  /**
+   * Opens {@code count} CONNECT tunnels that then stay idle. Returns {RSS MiB with them open, heap
+   * KiB per tunnel}; the heap figure (NaN for a non-JVM proxy) is the growth of the heap in use
+   * after a full GC ({@code jcmd GC.run}), before and with the tunnels open.
+   */
+  private double[] idleTunnels(Proxy p, int count) throws Exception {
+    double heapBefore = heapUsedKiB(p.pid());
     List<Socket> open = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
@@ -296,12 +306,44 @@ public final class EgressBench {
         connect(raw);
       }
       System.gc();
-      return rssMiB(p.pid());
+      double heapWith = heapUsedKiB(p.pid());
+      return new double[] {rssMiB(p.pid()), (heapWith - heapBefore) / count};
     } finally {
       for (Socket s : open) {
         s.close();
       }
     }
+  }
+
+  /** Heap in use after a full GC, from {@code jcmd}; NaN when the process is not a JVM. */
+  static double heapUsedKiB(long pid) throws Exception {
+    String cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+    if (!cmd.startsWith("java")) {
+      return Double.NaN;
+    }
+    jcmd(pid, "GC.run");
+    double used = 0;
+    java.util.regex.Pattern usedK = java.util.regex.Pattern.compile("used (\\d+)K");
+    for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+      // Heap lines only ("def new generation", "tenured generation", "PSYoungGen", "garbage-first
+      // heap"), not Metaspace / class space.
+      if (line.contains("Metaspace") || line.contains("class space")) {
+        continue;
+      }
+      java.util.regex.Matcher m = usedK.matcher(line);
+      if (m.find()) {
+        used += Long.parseLong(m.group(1));
+      }
+    }
+    return used;
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Process pr =
+        new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    pr.waitFor();
+    return out;
   }
 
   /** {user, kernel} CPU milliseconds of the process (all threads) so far. */
