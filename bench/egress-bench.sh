@@ -96,7 +96,7 @@ http_access deny all
 CONF
 
 wait_port() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -109,18 +109,29 @@ java ${EGRESS_OPTS:--Xmx256m -XX:+UseSerialGC} -Djdk.net.hosts.file="$WORK/hosts
   dev.agentbroker.egress.EgressMain --config "$WORK/egress.yaml" > "$WORK/egress.log" 2>&1 &
 EGRESS_PID=$!; PIDS+=("$EGRESS_PID")
 # Optional before/after in the same run: BASELINE_CLASSES=dir of an older build's classes (same
-# runtime classpath) is started as "egress-before" on EGRESS_PORT+10 with its own audit journal.
+# runtime classpath, or BASELINE_CP=its classpath) is started as "egress-before" on EGRESS_PORT+10
+# with its own audit journal.
 BASELINE_ARG=()
 if [ -n "${BASELINE_CLASSES:-}" ]; then
   BASE_PORT=$((EGRESS_PORT + 10))
   sed -e "s/:$EGRESS_PORT\"/:$BASE_PORT\"/" -e "s/^audit_dir: audit/audit_dir: audit-before/" \
     "$WORK/egress.yaml" > "$WORK/egress-before.yaml"
   java ${EGRESS_OPTS:--Xmx256m -XX:+UseSerialGC} -Djdk.net.hosts.file="$WORK/hosts" \
-    -cp "$BASELINE_CLASSES:$(cat egress/target/runtime.classpath)" \
+    -cp "$BASELINE_CLASSES:${BASELINE_CP:-$(cat egress/target/runtime.classpath)}" \
     dev.agentbroker.egress.EgressMain --config "$WORK/egress-before.yaml" > "$WORK/egress-before.log" 2>&1 &
   BASE_PID=$!; PIDS+=("$BASE_PID")
   wait_port "$BASE_PORT"
   BASELINE_ARG=("egress-before=$BASE_PORT:$BASE_PID")
+fi
+# Optional reference: BARE_RELAY=1 also starts bench/BareRelay.java (a feature-less Netty relay:
+# no policy, limits, log, audit or metrics) as "bare-relay" on EGRESS_PORT+20, to show the floor.
+if [ "${BARE_RELAY:-0}" = 1 ]; then
+  RELAY_PORT=$((EGRESS_PORT + 20))
+  java ${EGRESS_OPTS:--Xmx256m -XX:+UseSerialGC} -Djdk.net.hosts.file="$WORK/hosts" \
+    -cp "$(cat egress/target/runtime.classpath)" bench/BareRelay.java "$RELAY_PORT" > "$WORK/bare-relay.log" 2>&1 &
+  RELAY_PID=$!; PIDS+=("$RELAY_PID")
+  wait_port "$RELAY_PORT"
+  BASELINE_ARG+=("bare-relay=$RELAY_PORT:$RELAY_PID")
 fi
 "$SQUID" -N -f "$WORK/squid.conf" > "$WORK/squid.out" 2>&1 &
 SQUID_PID=$!; PIDS+=("$SQUID_PID")
