@@ -157,7 +157,7 @@ public final class EgressProxy implements AutoCloseable {
                 metrics,
                 clock);
         if (config.metricsListen().isPresent()) {
-          metricsServer = MetricsServer.start(registry, config.metricsListen().get());
+          metricsServer = MetricsServer.start(registry::scrape, config.metricsListen().get());
         }
         long every = config.reloadInterval().toMillis();
         reloader.scheduleWithFixedDelay(source::reload, every, every, TimeUnit.MILLISECONDS);

@@ -226,6 +226,37 @@ class CurlThroughProxyTest {
     assertTrue(e.contains("127.0.0.1"), e);
   }
 
+  @Test
+  void metricsAreServedOnTheirOwnAddressOnly() throws Exception {
+    curl("https://evil.test:" + origin.port() + "/small");
+    h.next("egress.connect");
+    InetSocketAddress at = h.proxy.metricsAddress().orElseThrow();
+    HttpClient plain = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+    String base = "http://127.0.0.1:" + at.getPort();
+    HttpResponse<String> ok =
+        plain.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, ok.statusCode());
+    assertTrue(
+        ok.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+        ok.headers().toString());
+    assertTrue(ok.body().contains("egress_decisions_total{"), ok.body());
+    assertTrue(ok.body().contains("reason=\"host_not_allowed\""), "denial counted");
+    HttpResponse<String> other =
+        plain.send(
+            HttpRequest.newBuilder(URI.create(base + "/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, other.statusCode());
+    HttpResponse<String> post =
+        plain.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, post.statusCode());
+  }
+
   private static double bytesMetric(String direction) {
     String prefix = "egress_bytes_total{direction=\"" + direction + "\",}";
     return h.proxy

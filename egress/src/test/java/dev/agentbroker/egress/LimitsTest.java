@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,24 @@ class LimitsTest {
             3,
             100);
     h = new Harness(dir, List.of(origin.port()), limits);
+  }
+
+  /**
+   * The per-client cap is 3 and a test's sockets are released when the proxy sees them close, not
+   * when the test closes them: wait until every connection is gone so the next test starts clean.
+   */
+  @AfterEach
+  void settle() throws Exception {
+    awaitConnections(0);
+  }
+
+  private static void awaitConnections(int n) throws Exception {
+    String line = "egress_connections_active " + n + ".0";
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!h.proxy.scrape().contains(line) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(h.proxy.scrape().contains(line), "expected " + line);
   }
 
   @AfterAll
@@ -136,6 +155,9 @@ class LimitsTest {
       for (int i = 0; i < 3; i++) {
         held.add(Raw.open(h.proxyPort()));
       }
+      // Each event loop accepts from its own listening socket: wait until all three are accepted,
+      // or the fourth could overtake one of them.
+      awaitConnections(3);
       String resp = Raw.exchange(h.proxyPort(), "");
       assertTrue(resp.startsWith("HTTP/1.1 429 "), resp);
       assertEquals("client_limit", h.next("egress.connect").reason());

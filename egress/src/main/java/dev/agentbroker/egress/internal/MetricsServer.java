@@ -2,13 +2,13 @@ package dev.agentbroker.egress.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} in the Prometheus text format, on its own address and one thread: a scrape
@@ -23,7 +23,8 @@ public final class MetricsServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  public static MetricsServer start(PrometheusMeterRegistry registry, InetSocketAddress at)
+  /** Serves {@code scrape} (the Prometheus exposition text) at {@code at}. */
+  public static MetricsServer start(Supplier<String> scrape, InetSocketAddress at)
       throws IOException {
     HttpServer server = HttpServer.create(at, 16);
     ExecutorService executor =
@@ -34,20 +35,19 @@ public final class MetricsServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext("/", exchange -> serve(registry, exchange));
+    server.createContext("/", exchange -> serve(scrape, exchange));
     server.start();
     return new MetricsServer(server, executor);
   }
 
-  private static void serve(PrometheusMeterRegistry registry, HttpExchange exchange)
-      throws IOException {
+  private static void serve(Supplier<String> scrape, HttpExchange exchange) throws IOException {
     try (exchange) {
       boolean get = exchange.getRequestMethod().equals("GET");
       if (!exchange.getRequestURI().getPath().equals("/metrics") || !get) {
         exchange.sendResponseHeaders(get ? 404 : 405, -1);
         return;
       }
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
