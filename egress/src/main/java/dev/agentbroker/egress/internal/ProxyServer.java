@@ -14,6 +14,7 @@ import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -152,7 +153,11 @@ public final class ProxyServer implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       ServerBootstrap b =
           new ServerBootstrap()
-              .channel(transport.serverChannel())
+              .channelFactory(
+                  transport.serverFactory(
+                      at.getAddress() instanceof Inet4Address
+                          ? InternetProtocolFamily.IPv4
+                          : InternetProtocolFamily.IPv6))
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

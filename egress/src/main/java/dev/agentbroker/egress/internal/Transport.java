@@ -20,11 +20,7 @@ import java.util.concurrent.ThreadFactory;
  * The I/O transport: Netty's native epoll on Linux (edge-triggered, fewer syscalls and no selector
  * garbage per wake-up), NIO elsewhere. {@code auto} picks epoll when its native library loads.
  */
-public record Transport(
-    String name,
-    EventLoopGroup group,
-    Class<? extends ServerChannel> serverChannel,
-    Class<? extends SocketChannel> clientChannel) {
+public record Transport(String name, EventLoopGroup group) {
 
   /** A new unconnected client channel of {@code family}. */
   public ChannelFactory<SocketChannel> clientFactory(InternetProtocolFamily family) {
@@ -33,6 +29,15 @@ public record Transport(
     }
     SelectorProvider provider = SelectorProvider.provider();
     return () -> new NioSocketChannel(provider, family);
+  }
+
+  /** A new listening channel of {@code family}: an IPv4 listener need not be dual-stack. */
+  public ChannelFactory<ServerChannel> serverFactory(InternetProtocolFamily family) {
+    if (name.equals(EPOLL)) {
+      return () -> new EpollServerSocketChannel(family);
+    }
+    SelectorProvider provider = SelectorProvider.provider();
+    return () -> new NioServerSocketChannel(provider, family);
   }
 
   public static final String AUTO = "auto";
@@ -53,16 +58,8 @@ public record Transport(
     // much cheaper on them than on plain threads.
     ThreadFactory threadsNamed = new DefaultThreadFactory("egress-loop", true);
     if (epoll) {
-      return new Transport(
-          EPOLL,
-          new EpollEventLoopGroup(threads, threadsNamed),
-          EpollServerSocketChannel.class,
-          EpollSocketChannel.class);
+      return new Transport(EPOLL, new EpollEventLoopGroup(threads, threadsNamed));
     }
-    return new Transport(
-        NIO,
-        new NioEventLoopGroup(threads, threadsNamed),
-        NioServerSocketChannel.class,
-        NioSocketChannel.class);
+    return new Transport(NIO, new NioEventLoopGroup(threads, threadsNamed));
   }
 }
