@@ -55,6 +55,16 @@ class LimitsTest {
     awaitConnections(0);
   }
 
+  /** Sends a CONNECT to the origin on {@code s} and checks the 200. */
+  private static void connectToOrigin(Socket s) throws IOException {
+    s.getOutputStream()
+        .write(
+            ("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    String head = Raw.readAll(s.getInputStream());
+    assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+  }
+
   private static void awaitConnections(int n) throws Exception {
     String line = "egress_connections_active " + n + ".0";
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -172,12 +182,7 @@ class LimitsTest {
   @Test
   void idleTunnelIsClosed() throws Exception {
     try (Socket s = Raw.open(h.proxyPort())) {
-      s.getOutputStream()
-          .write(
-              ("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      String head = Raw.readAll(s.getInputStream());
-      assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+      connectToOrigin(s);
       long t0 = System.nanoTime();
       assertEquals(-1, s.getInputStream().read(), "closed by the proxy");
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -189,12 +194,7 @@ class LimitsTest {
   @Test
   void aBusyTunnelIsClosedAtItsMaximumLifetime() throws Exception {
     try (Socket s = Raw.open(h.proxyPort())) {
-      s.getOutputStream()
-          .write(
-              ("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      String head = Raw.readAll(s.getInputStream());
-      assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+      connectToOrigin(s);
       long t0 = System.nanoTime();
       s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
       // A header line every 200 ms keeps the tunnel busy (never idle for the 1.5 s idle timeout)

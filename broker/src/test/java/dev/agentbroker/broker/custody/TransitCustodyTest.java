@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.broker.BrokerTestEnv;
 import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.testkit.PrivateKeyReferences;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.RecordedRequest;
 import dev.agentbroker.testkit.openbao.BaoRequest;
@@ -109,7 +110,7 @@ class TransitCustodyTest {
       for (Field f : c.getDeclaredFields()) {
         assertFalse(Key.class.isAssignableFrom(f.getType()), c + "." + f.getName());
       }
-      NoPrivateKeyBytecode.assertNone(c);
+      assertEquals(List.of(), PrivateKeyReferences.in(c), c.getSimpleName() + " references");
     }
   }
 

@@ -44,6 +44,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private final ProxyContext ctx;
   private final SocketChannel client;
   private final InetAddress clientAddr;
+  private final String clientText;
   private final Sweeper sweeper;
   private final String id = ConnectionIds.next();
   private final long acceptedMillis;
@@ -82,6 +83,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     this.client = client;
     this.clientAddr = clientAddr;
+    this.clientText = Addresses.text(clientAddr);
     this.sweeper = ctx.sweepers().get(client.eventLoop());
     this.acceptedMillis = ctx.clock().millis();
   }
@@ -122,13 +124,8 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       bytesUp += buf.readableBytes();
       upstream.write(buf, upstream.voidPromise());
       if (!upstream.isWritable()) {
-        // Stop this read loop now (it would read up to 16 buffers before readComplete). Flush
-        // first and look again: a flush that drains fires the writability event that resumes us,
-        // and pausing after it would never be undone.
-        upstream.flush();
-        if (!upstream.isWritable()) {
-          client.config().setAutoRead(false);
-        }
+        // Stop this read loop now: it would read up to 16 buffers before readComplete.
+        flushOrPause(upstream, client);
       }
     } else if (phase == HEAD) {
       byte[] chunk = new byte[buf.readableBytes()];
@@ -154,10 +151,19 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext c) {
     if (phase == RELAY) {
-      upstream.flush();
-      if (!upstream.isWritable()) {
-        client.config().setAutoRead(false);
-      }
+      flushOrPause(upstream, client);
+    }
+  }
+
+  /**
+   * Flushes {@code to}; if it still holds more than its water mark, stops reading {@code from}
+   * until {@code to}'s writability event resumes it. Flush first and look again: a flush that
+   * drains fires that event itself, and a pause after it would never be undone.
+   */
+  private static void flushOrPause(Channel to, Channel from) {
+    to.flush();
+    if (!to.isWritable()) {
+      from.config().setAutoRead(false);
     }
   }
 
@@ -462,7 +468,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 outcome,
                 reason,
                 status,
-                Addresses.text(clientAddr),
+                clientText,
                 method,
                 host,
                 port,
@@ -488,20 +494,14 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       bytesDown += buf.readableBytes();
       client.write(buf, client.voidPromise());
       if (!client.isWritable()) {
-        client.flush();
-        if (!client.isWritable()) {
-          upstream.config().setAutoRead(false);
-        }
+        flushOrPause(client, upstream);
       }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext c) {
       if (phase == RELAY) {
-        client.flush();
-        if (!client.isWritable()) {
-          upstream.config().setAutoRead(false);
-        }
+        flushOrPause(client, upstream);
       }
     }
 
