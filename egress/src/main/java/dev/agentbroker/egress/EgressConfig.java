@@ -29,6 +29,9 @@ import java.util.TreeMap;
  * @param allowWildcardListen explicit opt-in to listen on 0.0.0.0 or ::
  * @param limits request and connection limits
  * @param groups egress-only per-group settings keyed by policy group name
+ * @param proxyUsers proxy user name to the lower-case hex SHA-256 of its secret, for policy client
+ *     entries with a {@code proxy_user}; secrets must be random (at least 128 bits), which is why a
+ *     fast hash is enough
  */
 public record EgressConfig(
     List<InetSocketAddress> listen,
@@ -41,7 +44,8 @@ public record EgressConfig(
     int eventLoops,
     boolean allowWildcardListen,
     Limits limits,
-    Map<String, GroupSettings> groups) {
+    Map<String, GroupSettings> groups,
+    Map<String, String> proxyUsers) {
 
   public EgressConfig {
     listen = List.copyOf(listen);
@@ -52,6 +56,7 @@ public record EgressConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(transport, "transport");
     groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
+    proxyUsers = java.util.Collections.unmodifiableMap(new TreeMap<>(proxyUsers));
   }
 
   /** Settings of one policy group that the shared policy format has no place for. */

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param outcome {@code allowed}, {@code denied} or {@code error}
  * @param reason stable reason code, e.g. {@code allowed}, {@code host_not_allowed}
  * @param status HTTP status sent to the client (0 on close events)
+ * @param user the authenticated proxy user, or {@code -} without (or before checking) credentials
  * @param host normalised target host, or {@code -} when the request never named one
  * @param address the resolved (checked) address connected to, or {@code -}
  * @param group the policy group that allowed or last matched, or {@code -}
@@ -22,6 +23,7 @@ public record EgressDecision(
     String reason,
     int status,
     String client,
+    String user,
     String method,
     String host,
     int port,

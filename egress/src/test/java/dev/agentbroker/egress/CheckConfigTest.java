@@ -35,7 +35,7 @@ class CheckConfigTest {
             EgressMain.class.getResourceAsStream("/egress-proxy-default.yaml").readAllBytes(),
             StandardCharsets.UTF_8);
     assertEquals(0, check("proxy.yaml", text), err.toString());
-    assertTrue(out.toString().contains("3 groups, 1 client networks"), out.toString());
+    assertTrue(out.toString().contains("4 groups, 1 client networks"), out.toString());
   }
 
   @Test
@@ -45,7 +45,8 @@ class CheckConfigTest {
             "proxy.yaml",
             "listen: [\"0.0.0.0:3128\", \"proxy.example:3128\"]\n"
                 + "limits: {idle_timeout: forever, max_headerz: 3}\n"
-                + "groups: {github: {ports: [70000]}}\n");
+                + "groups: {github: {ports: [70000]}}\n"
+                + "proxy_users: {Runner: {password_sha256: abc}, ok: {password: x}}\n");
     assertEquals(1, rc);
     String e = err.toString();
     assertTrue(e.contains("allow_wildcard_listen"), e);
@@ -53,6 +54,45 @@ class CheckConfigTest {
     assertTrue(e.contains("limits.idle_timeout"), e);
     assertTrue(e.contains("limits.max_headerz: unknown key"), e);
     assertTrue(e.contains("groups.github.ports"), e);
+    assertTrue(e.contains("proxy_users.Runner: user names are lower-case"), e);
+    assertTrue(e.contains("proxy_users.Runner.password_sha256: must be the SHA-256"), e);
+    assertTrue(e.contains("proxy_users.ok.password: unknown key"), e);
+    assertTrue(e.contains("proxy_users.ok.password_sha256: must be"), e);
+  }
+
+  @Test
+  void policyProxyUsersNeedASecretInTheSettings() throws Exception {
+    Path policy = dir.resolve("users-policy.yaml");
+    Files.writeString(
+        policy,
+        "version: 1\nidentities: []\negress:\n  groups: {g: [a.example]}\n  clients:\n"
+            + "    - {cidr: 10.0.0.0/8, profile: ci, groups: [g], proxy_user: runner-1}\n");
+    String hash = "ab".repeat(32);
+    assertEquals(1, check("proxy.yaml", "policy_file: " + policy + "\n"));
+    assertTrue(err.toString().contains("proxy_user 'runner-1'"), err.toString());
+    err.reset();
+    String digits = "0".repeat(64);
+    assertEquals(
+        1,
+        check(
+            "proxy.yaml",
+            "policy_file: "
+                + policy
+                + "\nproxy_users: {runner-1: {password_sha256: "
+                + digits
+                + "}}\n"));
+    assertTrue(err.toString().contains("must be a quoted string"), err.toString());
+    err.reset();
+    assertEquals(
+        0,
+        check(
+            "proxy.yaml",
+            "policy_file: "
+                + policy
+                + "\nproxy_users: {runner-1: {password_sha256: "
+                + hash
+                + "}}\n"),
+        err.toString());
   }
 
   @Test

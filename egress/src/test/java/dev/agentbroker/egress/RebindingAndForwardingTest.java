@@ -9,6 +9,7 @@ import dev.agentbroker.egress.support.Origin;
 import dev.agentbroker.egress.support.Raw;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,17 +87,23 @@ class RebindingAndForwardingTest {
   @Test
   void plainHttpStripsHopByHopAndIdentifyingHeaders() throws Exception {
     int before = origin.heads().size();
+    // As proxy user agent-7 (group "other"), so the credentials are checked and then dropped.
+    String credentials =
+        java.util.Base64.getEncoder()
+            .encodeToString(("agent-7:" + Harness.PROXY_SECRET).getBytes(StandardCharsets.UTF_8));
     String resp =
         Raw.exchange(
             h.proxyPort(),
-            "GET http://plain.test:"
+            "GET http://other.test:"
                 + origin.port()
                 + "/small?q=1 HTTP/1.1\r\n"
                 + "Host: spoofed.example\r\n"
                 + "Via: 1.1 sandbox-10-20-0-5\r\n"
                 + "X-Forwarded-For: 10.20.0.5\r\n"
                 + "Forwarded: for=10.20.0.5\r\n"
-                + "Proxy-Authorization: Basic c2VjcmV0\r\n"
+                + "Proxy-Authorization: Basic "
+                + credentials
+                + "\r\n"
                 + "Proxy-Connection: keep-alive\r\n"
                 + "Connection: keep-alive, X-Secret-Hop\r\n"
                 + "X-Secret-Hop: 1\r\n"
@@ -105,8 +112,9 @@ class RebindingAndForwardingTest {
     String head = origin.heads().get(before);
     String lower = head.toLowerCase(Locale.ROOT);
     assertTrue(head.startsWith("GET /small?q=1 HTTP/1.1\r\n"), head);
-    assertTrue(head.contains("Host: plain.test:" + origin.port() + "\r\n"), head);
+    assertTrue(head.contains("Host: other.test:" + origin.port() + "\r\n"), head);
     assertTrue(head.contains("Accept: text/plain\r\n"), head);
+    assertEquals("agent-7", h.next("egress.connect").user());
     assertTrue(head.contains("Connection: close\r\n"), head);
     for (String leak :
         List.of(
@@ -116,6 +124,8 @@ class RebindingAndForwardingTest {
             "proxy-",
             "x-secret-hop",
             "10.20.0.5",
+            credentials.toLowerCase(Locale.ROOT),
+            Harness.PROXY_SECRET.toLowerCase(Locale.ROOT),
             "spoofed")) {
       assertFalse(lower.contains(leak), leak + " leaked: " + head);
     }
@@ -160,7 +170,8 @@ class RebindingAndForwardingTest {
     assertTrue(h.proxy.reloadNow());
     h.answer("new.test", "10.0.0.9");
     assertTrue(Raw.exchange(h.proxyPort(), connect).contains("forbidden_address"));
-    Files.writeString(h.policyFile, "version: 1\nidentities: []\negress: {groups: {bad: []}}\n");
+    Files.writeString(
+        h.policyFile, "version: 1\nidentities: []\negress: {groups: {bad: [10.0.0.1]}}\n");
     assertFalse(h.proxy.reloadNow());
     assertTrue(h.proxy.scrape().contains("egress_config_reloads_total{result=\"failure\""));
     // Still the last good allowlist: new.test passes the name check.

@@ -32,28 +32,48 @@ public final class Allowlist {
       implements Verdict {}
 
   /** Refused; {@code reason} is a stable code. */
-  public record Deny(String reason, String group) implements Verdict {}
+  public record Deny(String reason, String group) implements Verdict {
+    /** 407 asks the client for proxy credentials; every other refusal here is a 403. */
+    public int status() {
+      return reason.equals(CREDENTIALS_REQUIRED) ? 407 : 403;
+    }
+  }
+
+  public static final String CREDENTIALS_REQUIRED = "credentials_required";
 
   private final EgressPolicy policy;
   private final Map<String, GroupSettings> settings;
+  private final ProxyCredentials credentials;
 
-  public Allowlist(EgressPolicy policy, Map<String, GroupSettings> settings) {
+  public Allowlist(EgressPolicy policy, EgressConfig config) {
     this.policy = policy;
-    this.settings = Map.copyOf(settings);
+    this.settings = Map.copyOf(config.groups());
+    this.credentials = new ProxyCredentials(config.proxyUsers());
   }
 
   public EgressPolicy policy() {
     return policy;
   }
 
+  /** The proxy users of this snapshot, reloaded together with the policy that names them. */
+  public ProxyCredentials credentials() {
+    return credentials;
+  }
+
   private GroupSettings settings(String group) {
     return settings.getOrDefault(group, GroupSettings.DEFAULT);
   }
 
-  public Verdict decide(InetAddress client, Target target) {
-    Optional<EgressClient> entry = policy.clientFor(client);
+  /**
+   * @param user the authenticated proxy user, empty without credentials
+   */
+  public Verdict decide(InetAddress client, Optional<String> user, Target target) {
+    Optional<EgressClient> entry = policy.clientFor(client, user);
     if (entry.isEmpty()) {
-      return new Deny("no_client_group", null);
+      // Only ask for credentials where some entry could accept them.
+      return user.isEmpty() && policy.credentialsAccepted(client)
+          ? new Deny(CREDENTIALS_REQUIRED, null)
+          : new Deny("no_client_group", null);
     }
     List<String> groups = entry.get().groups();
     if (target.literal().isPresent()) {
@@ -108,11 +128,22 @@ public final class Allowlist {
   }
 
   /**
-   * Cross-checks the egress settings against the policy: settings for unknown groups and internal
-   * hosts that no pattern of their group admits are mistakes worth failing on.
+   * Cross-checks the egress settings against the policy: settings for unknown groups, internal
+   * hosts that no pattern of their group admits and policy proxy users without a secret are
+   * mistakes worth failing on.
    */
   public static List<String> problems(EgressPolicy policy, EgressConfig config) {
     List<String> out = new ArrayList<>();
+    for (String u : policy.proxyUsers()) {
+      if (!config.proxyUsers().containsKey(u)) {
+        out.add(
+            "proxy_users: the policy's egress.clients name proxy_user '"
+                + u
+                + "' but the settings have no proxy_users."
+                + u
+                + ".password_sha256");
+      }
+    }
     config
         .groups()
         .forEach(

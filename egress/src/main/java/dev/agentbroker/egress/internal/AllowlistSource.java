@@ -57,7 +57,7 @@ public final class AllowlistSource {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     this.installedPolicy = p;
-    this.current = new Allowlist(p.egress(), settings.groups());
+    this.current = new Allowlist(p.egress(), settings);
   }
 
   /** Loads the policy (file or embedded) and fails when it or the cross-check is broken. */
@@ -109,7 +109,7 @@ public final class AllowlistSource {
                   new String(bytes, StandardCharsets.UTF_8), settingsFile.get().toString(), base);
           if (!sameExceptGroups(parsed, settings)) {
             LOG.warning(
-                "settings changed outside 'groups'; listen, limits, audit and policy_file changes"
+                "settings changed outside 'groups' and 'proxy_users'; listen, limits, audit and policy_file changes"
                     + " take effect only after a restart");
           }
           next = parsed;
@@ -134,7 +134,7 @@ public final class AllowlistSource {
       if (problems.isEmpty()) {
         installedPolicy = p;
         settings = next;
-        current = new Allowlist(p.egress(), next.groups());
+        current = new Allowlist(p.egress(), next);
         LOG.info("egress allowlist reloaded from " + p.sourceName());
       } else {
         failed = true;

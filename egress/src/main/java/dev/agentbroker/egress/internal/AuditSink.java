@@ -111,6 +111,7 @@ public final class AuditSink implements AutoCloseable {
         .time(d.time())
         .reason(d.reason())
         .clientIp(d.client())
+        .subject(d.user().equals("-") ? null : d.user())
         .latencyMs(d.durationMs())
         .details(details)
         .build();

@@ -63,6 +63,8 @@ public final class DecisionSink {
     }
     b.append(" client=")
         .append(d.client())
+        .append(" user=")
+        .append(d.user())
         .append(" method=")
         .append(safe(d.method()))
         .append(" host=")

@@ -3,7 +3,6 @@ package dev.agentbroker.egress.internal;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.egress.EgressDecision;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -15,24 +14,15 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One client connection, entirely on its event loop: read and check the request head, decide,
- * resolve once, connect to exactly the checked address, then relay. No locks: all state is confined
- * to the channel's event loop, and the upstream channel is registered on the same loop.
- *
- * <p>Relaying passes Netty's pooled buffers from one channel to the other without copying; a side
- * whose peer cannot take more stops reading until the peer drains (writability events). When one
- * side ends, everything already read from it is in the other side's outbound buffer, so the other
- * side is flushed and then closed: nothing read is dropped.
+ * One client connection, entirely on its event loop: read and check the request head, decide
+ * ({@link Router}), resolve once, connect to exactly the checked address, then hand the bytes to
+ * its {@link Relay}. No locks: all state is confined to the channel's event loop, and the upstream
+ * channel is registered on the same loop.
  */
 public final class ProxyConnection extends ChannelInboundHandlerAdapter {
-  private static final Set<String> FORWARD_METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
-
   /** Phases; timeouts of each are enforced by the loop's {@link Sweeper}. */
   private static final int HEAD = 0;
 
@@ -53,27 +43,20 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private int phase = HEAD;
   private long phaseNanos;
   private long headNanos;
-  private long lastActive;
   private boolean finished;
   private boolean established;
   private String closeReason;
   private String method = "-";
   private String host = "-";
   private int port;
+  private String user = "-";
   private String address = "-";
   private String group = "-";
   private Channel upstream;
+  private Relay relay;
   private byte[] leftover;
   private List<ByteBuf> earlyBytes;
   private int earlyLength;
-
-  /** Plain-HTTP request body still to forward; -1 for a CONNECT tunnel. */
-  private long bodyRemaining = -1;
-
-  private long bytesUp;
-  private long bytesDown;
-  private long reportedUp;
-  private long reportedDown;
 
   // Sweeper's intrusive list.
   ProxyConnection next;
@@ -116,17 +99,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext c, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     if (phase == RELAY) {
-      lastActive = sweeper.now();
-      if (bodyRemaining >= 0) {
-        forwardBody(buf);
-        return;
-      }
-      bytesUp += buf.readableBytes();
-      upstream.write(buf, upstream.voidPromise());
-      if (!upstream.isWritable()) {
-        // Stop this read loop now: it would read up to 16 buffers before readComplete.
-        flushOrPause(upstream, client);
-      }
+      relay.fromClient(buf, true);
     } else if (phase == HEAD) {
       byte[] chunk = new byte[buf.readableBytes()];
       buf.readBytes(chunk);
@@ -151,26 +124,14 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext c) {
     if (phase == RELAY) {
-      flushOrPause(upstream, client);
-    }
-  }
-
-  /**
-   * Flushes {@code to}; if it still holds more than its water mark, stops reading {@code from}
-   * until {@code to}'s writability event resumes it. Flush first and look again: a flush that
-   * drains fires that event itself, and a pause after it would never be undone.
-   */
-  private static void flushOrPause(Channel to, Channel from) {
-    to.flush();
-    if (!to.isWritable()) {
-      from.config().setAutoRead(false);
+      relay.clientReadComplete();
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext c) {
-    if (phase == RELAY && client.isWritable()) {
-      upstream.config().setAutoRead(true);
+    if (phase == RELAY) {
+      relay.clientWritabilityChanged();
     }
   }
 
@@ -194,16 +155,29 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     client.close();
   }
 
+  /** For the relay: bytes may move. */
+  boolean relaying() {
+    return phase == RELAY;
+  }
+
+  /** For the relay: the origin closed; true if the client should be flushed and closed. */
+  boolean upstreamEnded() {
+    if (phase != RELAY) {
+      return false;
+    }
+    closeReason = closeReason == null ? "upstream_closed" : closeReason;
+    phase = CLOSING;
+    return true;
+  }
+
   private void onHead(byte[] chunk) {
     HeadParser.Result r = parser.feed(chunk);
-    if (r instanceof HeadParser.Reject) {
-      HeadParser.Reject reject = (HeadParser.Reject) r;
+    if (r instanceof HeadParser.Reject reject) {
       deny(reject.status(), reject.reason());
-    } else if (r instanceof HeadParser.Complete) {
+    } else if (r instanceof HeadParser.Complete done) {
       headNanos = System.nanoTime();
       // Reading goes on while the upstream connects (no epoll change for a pause and a resume):
       // clients wait for the 200, and what some send early (a TLS hello) is kept for the upstream.
-      HeadParser.Complete done = (HeadParser.Complete) r;
       parser = null;
       leftover = done.leftover();
       route(done.head());
@@ -211,53 +185,26 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void route(RequestHead head) {
-    method = head.method();
-    Optional<Target> target;
-    boolean connect = method.equals("CONNECT");
-    if (connect) {
-      target = Target.authority(head.target());
-    } else if (!FORWARD_METHODS.contains(method)) {
-      deny(405, "method_not_allowed");
-      return;
-    } else if (head.target().startsWith("/")) {
-      deny(400, "origin_form");
-      return;
-    } else {
-      target = Target.absoluteHttp(head.target());
-    }
-    if (target.isEmpty()) {
-      deny(400, connect ? "bad_authority" : "bad_target");
+    Router.Route r = Router.route(head, clientAddr, ctx.allowlist().get());
+    method = r.method();
+    host = r.host();
+    port = r.port();
+    user = r.user();
+    group = r.group();
+    if (r.refused()) {
+      deny(r.status(), r.reason());
       return;
     }
-    Target t = target.get();
-    host = t.host();
-    port = t.port();
-    Allowlist.Verdict v = ctx.allowlist().get().decide(clientAddr, t);
-    if (v instanceof Allowlist.Deny) {
-      Allowlist.Deny d = (Allowlist.Deny) v;
-      group = d.group() == null ? "-" : d.group();
-      deny(403, d.reason());
-      return;
-    }
-    Allowlist.Allow allow = (Allowlist.Allow) v;
-    group = allow.group();
-    PlainHttp plain = null;
-    if (!connect) {
-      plain = PlainHttp.prepare(head, t);
-      if (plain.problem() != null) {
-        deny(plain.status(), plain.problem());
-        return;
-      }
-    }
+    Allowlist.Allow allow = r.allow();
     if (allow.address().isPresent()) {
-      connect(allow.address().get(), plain);
+      connect(allow.address().get(), r.plain());
       return;
     }
-    List<InetAddress> hit = ctx.resolver().cached(t.host());
+    List<InetAddress> hit = ctx.resolver().cached(host);
     if (hit != null) {
-      resolved(hit, allow.internalAllowed(), plain);
+      resolved(hit, allow.internalAllowed(), r.plain());
     } else {
-      resolve(t.host(), allow.internalAllowed(), plain);
+      resolve(host, allow.internalAllowed(), r.plain());
     }
   }
 
@@ -313,13 +260,14 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     address = Addresses.text(target);
     phase = CONNECTING;
     phaseNanos = System.nanoTime();
-    Upstream side = new Upstream();
+    relay = new Relay(this, client, sweeper);
     ChannelFuture f =
         ctx.upstream(target)
             .clone(client.eventLoop())
-            .handler(side)
+            .handler(relay)
             .connect(new InetSocketAddress(target, port));
     upstream = f.channel();
+    relay.upstream(upstream);
     f.addListener(
         (ChannelFutureListener)
             done -> {
@@ -345,51 +293,13 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private void established(PlainHttp plain) {
     phase = RELAY;
     established = true;
-    lastActive = sweeper.now();
     phaseNanos = System.nanoTime();
     ctx.metrics().activeTunnels().incrementAndGet();
     ctx.metrics().setupNanos(phaseNanos - headNanos);
     emit("egress.connect", Outcomes.ALLOWED, "allowed", plain == null ? 200 : 0);
-    if (plain == null) {
-      client.writeAndFlush(Responses.established(), client.voidPromise());
-      if (leftover.length > 0) {
-        bytesUp += leftover.length;
-        upstream.write(Unpooled.wrappedBuffer(leftover), upstream.voidPromise());
-      }
-      if (earlyBytes != null) {
-        for (ByteBuf b : earlyBytes) {
-          bytesUp += b.readableBytes();
-          upstream.write(b, upstream.voidPromise());
-        }
-      }
-    } else {
-      upstream.write(Unpooled.wrappedBuffer(plain.head()), upstream.voidPromise());
-      bodyRemaining = plain.contentLength();
-      if (leftover.length > 0) {
-        forwardBody(Unpooled.wrappedBuffer(leftover));
-      }
-      if (earlyBytes != null) {
-        earlyBytes.forEach(this::forwardBody);
-      }
-    }
+    relay.start(leftover, earlyBytes, plain);
     earlyBytes = null;
     leftover = null;
-    upstream.flush();
-    upstream.config().setAutoRead(true);
-    client.config().setAutoRead(true);
-  }
-
-  /** Forwards exactly the declared body of a plain-HTTP request; later bytes are dropped. */
-  private void forwardBody(ByteBuf buf) {
-    int n = (int) Math.min(buf.readableBytes(), bodyRemaining);
-    if (n == 0) {
-      buf.release();
-      return;
-    }
-    bodyRemaining -= n;
-    bytesUp += n;
-    upstream.write(buf.readRetainedSlice(n), upstream.voidPromise());
-    buf.release();
   }
 
   /** Called by the sweeper about every {@link Sweeper#TICK_MILLIS} ms. */
@@ -405,7 +315,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     } else if (phase == RELAY) {
       if (now - phaseNanos >= l.maxTunnelLifetime().toNanos()) {
         end("lifetime_exceeded");
-      } else if (now - lastActive >= l.idleTimeout().toNanos() + tick) {
+      } else if (now - relay.lastActive() >= l.idleTimeout().toNanos() + tick) {
         // lastActive is the previous sweep's time, up to a tick stale: one tick of slack so the
         // idle timeout never fires early.
         end("idle_timeout");
@@ -421,15 +331,11 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   long takeUnreportedUp() {
-    long d = bytesUp - reportedUp;
-    reportedUp = bytesUp;
-    return d;
+    return relay == null ? 0 : relay.takeUnreportedUp();
   }
 
   long takeUnreportedDown() {
-    long d = bytesDown - reportedDown;
-    reportedDown = bytesDown;
-    return d;
+    return relay == null ? 0 : relay.takeUnreportedDown();
   }
 
   private void finish() {
@@ -469,63 +375,14 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 reason,
                 status,
                 clientText,
+                user,
                 method,
                 host,
                 port,
                 address,
                 group,
-                bytesUp,
-                bytesDown,
+                relay == null ? 0 : relay.bytesUp(),
+                relay == null ? 0 : relay.bytesDown(),
                 now - acceptedMillis));
-  }
-
-  // ---- upstream side ----
-
-  /** Handler of the upstream channel; shares the connection's state on the same event loop. */
-  private final class Upstream extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext c, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      if (phase != RELAY) {
-        buf.release();
-        return;
-      }
-      lastActive = sweeper.now();
-      bytesDown += buf.readableBytes();
-      client.write(buf, client.voidPromise());
-      if (!client.isWritable()) {
-        flushOrPause(client, upstream);
-      }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext c) {
-      if (phase == RELAY) {
-        flushOrPause(client, upstream);
-      }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext c) {
-      if (phase == RELAY && upstream.isWritable()) {
-        client.config().setAutoRead(true);
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext c) {
-      if (phase != RELAY) {
-        return;
-      }
-      closeReason = closeReason == null ? "upstream_closed" : closeReason;
-      phase = CLOSING;
-      // Everything read from the origin is already queued on the client: flush it, then close.
-      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-      c.channel().close();
-    }
   }
 }

@@ -40,6 +40,7 @@ final class Responses {
             + phrase(status)
             + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
             + body.length()
+            + (status == 407 ? "\r\nProxy-Authenticate: Basic realm=\"egress\"" : "")
             + "\r\nX-Egress-Reason: "
             + reason
             + "\r\nConnection: close\r\n\r\n"
@@ -55,6 +56,8 @@ final class Responses {
         return "Forbidden";
       case 405:
         return "Method Not Allowed";
+      case 407:
+        return "Proxy Authentication Required";
       case 408:
         return "Request Timeout";
       case 414:

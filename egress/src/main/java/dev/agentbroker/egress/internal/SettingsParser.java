@@ -40,7 +40,8 @@ public final class SettingsParser {
           "event_loops",
           "allow_wildcard_listen",
           "limits",
-          "groups");
+          "groups",
+          "proxy_users");
   private static final Set<String> LIMITS =
       Set.of(
           "max_request_line_bytes",
@@ -54,6 +55,8 @@ public final class SettingsParser {
           "max_tunnels_per_client",
           "max_tunnels_total");
   private static final Set<String> GROUP = Set.of("ports", "internal_hosts", "allow_ips");
+  private static final Pattern USER = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   private final String source;
   private final Path baseDir;
@@ -124,6 +127,11 @@ public final class SettingsParser {
     if (top.get("groups") != null) {
       map(top.get("groups"), "groups").forEach((k, v) -> groups.put(k, group(v, "groups." + k)));
     }
+    Map<String, String> users = new LinkedHashMap<>();
+    if (top.get("proxy_users") != null) {
+      map(top.get("proxy_users"), "proxy_users")
+          .forEach((k, v) -> proxyUser(k, v).ifPresent(h -> users.put(k, h)));
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -138,7 +146,32 @@ public final class SettingsParser {
         loops,
         wildcard,
         limits,
-        groups);
+        groups,
+        users);
+  }
+
+  /** {@code name: {password_sha256: <64 lower-case hex>}}; the secret itself is never here. */
+  private Optional<String> proxyUser(String name, Object raw) {
+    String path = "proxy_users." + name;
+    if (!USER.matcher(name).matches()) {
+      problem(path, "user names are lower-case letters, digits, '.', '_' and '-'");
+    }
+    Map<String, Object> m = raw == null ? Map.of() : map(raw, path);
+    unknown(m, Set.of("password_sha256"), path + ".");
+    Object hash = m.get("password_sha256");
+    if (hash != null && !(hash instanceof String)) {
+      // An all-digit hash reads as a YAML number and would lose its leading zeros.
+      problem(path + ".password_sha256", "must be a quoted string");
+      return Optional.empty();
+    }
+    if (hash == null || !SHA256_HEX.matcher((String) hash).matches()) {
+      problem(
+          path + ".password_sha256",
+          "must be the SHA-256 of the user's secret as 64 lower-case hex digits"
+              + " (e.g. printf %s \"$SECRET\" | sha256sum)");
+      return Optional.empty();
+    }
+    return Optional.of(String.valueOf(hash));
   }
 
   private String transport(Object raw) {

@@ -39,7 +39,11 @@ public final class Harness implements AutoCloseable {
           + " \"*.wild.test\"]\n"
           + "    other: [other.test]\n"
           + "  clients:\n"
-          + "    - {cidr: 127.0.0.0/8, profile: autonomous, groups: [test]}\n";
+          + "    - {cidr: 127.0.0.0/8, profile: autonomous, groups: [test]}\n"
+          + "    - {cidr: 127.0.0.1/32, profile: ci, groups: [other], proxy_user: agent-7}\n";
+
+  /** The secret of proxy user {@code agent-7}; the proxy's settings hold only its SHA-256. */
+  public static final String PROXY_SECRET = "Zq8-correct-horse-battery-staple-4711";
 
   /**
    * {@code -Degress.test.transport=nio|epoll|auto} (default auto: epoll on Linux); the build runs
@@ -69,6 +73,7 @@ public final class Harness implements AutoCloseable {
     answer("private.test", "10.0.0.5");
     answer("loop.test", "127.0.0.1");
     answer("mapped.test", "::ffff:10.0.0.5");
+    answer("other.test", "127.0.0.1");
     EgressConfig config =
         new EgressConfig(
             List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
@@ -86,7 +91,10 @@ public final class Harness implements AutoCloseable {
                 new GroupSettings(
                     new ArrayList<>(ports),
                     List.of("origin.test", "plain.test", "rebind.test"),
-                    List.of())));
+                    List.of()),
+                "other",
+                new GroupSettings(new ArrayList<>(ports), List.of("other.test"), List.of())),
+            Map.of("agent-7", sha256Hex(PROXY_SECRET)));
     Resolver resolver =
         host -> {
           int n = lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
@@ -100,6 +108,13 @@ public final class Harness implements AutoCloseable {
       resolver = new CachingResolver(resolver, Duration.ofSeconds(60));
     }
     proxy = EgressProxy.builder(config).resolver(resolver).listener(decisions::add).start();
+  }
+
+  public static String sha256Hex(String s) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   public static Limits limits() {

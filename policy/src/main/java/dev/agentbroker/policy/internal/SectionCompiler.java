@@ -142,8 +142,15 @@ final class SectionCompiler {
           refs.add(name);
         }
       }
+      Optional<String> user = Optional.empty();
+      if (c.proxyUser() != null) {
+        user = Optional.ofNullable(values.matching(c.proxyUser(), Values.ID, "a valid user name"));
+        if (user.isEmpty()) {
+          continue;
+        }
+      }
       if (cidr != null && profile != null) {
-        clients.add(new EgressClient(cidr, profile, refs));
+        clients.add(new EgressClient(cidr, profile, refs, user));
       }
     }
     return new EgressPolicy(groups, clients);

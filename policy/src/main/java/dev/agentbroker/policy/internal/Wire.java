@@ -62,5 +62,5 @@ final class Wire {
 
   record Group(Scalar name, List<Scalar> hosts) {}
 
-  record Client(Loc loc, Scalar cidr, Scalar profile, List<Scalar> groups) {}
+  record Client(Loc loc, Scalar cidr, Scalar profile, List<Scalar> groups, Scalar proxyUser) {}
 }

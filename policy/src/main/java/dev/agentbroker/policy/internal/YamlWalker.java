@@ -179,7 +179,9 @@ final class YamlWalker {
       for (String name : gm.keys()) {
         Node hosts = gm.node(name, false);
         if (hosts != null) {
-          groups.add(new Wire.Group(gm.keyScalar(name), scalarsOf(hosts, gm.path(name), true)));
+          // An empty group is allowed: it matches nothing (e.g. "internal: []" kept as a
+          // placeholder).
+          groups.add(new Wire.Group(gm.keyScalar(name), scalarsOf(hosts, gm.path(name), false)));
         }
       }
     }
@@ -190,13 +192,14 @@ final class YamlWalker {
       if (c == null) {
         continue;
       }
-      c.allow("cidr", "profile", "groups");
+      c.allow("cidr", "profile", "groups", "proxy_user");
       clients.add(
           new Wire.Client(
               c.loc,
               c.scalar("cidr", true),
               c.scalar("profile", true),
-              c.scalars("groups", true, false)));
+              c.scalars("groups", true, false),
+              c.scalar("proxy_user", false)));
     }
     return new Wire.Egress(groups, clients);
   }
