@@ -92,7 +92,9 @@ public final class EgressBench {
       Run w = tunnels(p, 16, WARMUP_TUNNELS, warm, 2 * warm);
       System.err.printf("warm-up %s: %.0f tunnels/s%n", p.name(), w.rate());
     }
-    for (int c : CLIENTS) {
+    // -Dbench.tunnels=false: bulk and idle-tunnel columns only.
+    boolean cells = Boolean.parseBoolean(System.getProperty("bench.tunnels", "true"));
+    for (int c : cells ? CLIENTS : new int[0]) {
       for (Proxy p : proxies) {
         Run r = tunnels(p, c, MIN_TUNNELS, seconds, 3 * seconds);
         runs.computeIfAbsent(p.name(), k -> new Run[CLIENTS.length])[index(c)] = r;
@@ -102,7 +104,7 @@ public final class EgressBench {
     System.out.println(
         "| path | clients | tunnels | tunnels/s | × direct | p50 setup ms | p99 setup ms | proxy CPU ms/tunnel | of which kernel | errors |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (int c : CLIENTS) {
+    for (int c : cells ? CLIENTS : new int[0]) {
       double direct = runs.get("direct")[index(c)].rate();
       for (Proxy p : proxies) {
         Run r = runs.get(p.name())[index(c)];
@@ -123,29 +125,71 @@ public final class EgressBench {
     if (!Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))) {
       return;
     }
+    bulkAndIdle(proxies);
+  }
+
+  /**
+   * Bulk: every path first relays 512 MiB unmeasured (the large-read paths are compiled by C2
+   * during the first transfers, which otherwise bills JIT time to the measured one), then {@code
+   * bench.bulk.reps} (3) rounds of 1 GiB per path, interleaved so that each round's ratio to direct
+   * compares transfers made moments apart. Medians are reported, with the range of the ratio.
+   */
+  private void bulkAndIdle(List<Proxy> proxies) throws Exception {
+    int reps = Integer.getInteger("bench.bulk.reps", 3);
+    for (Proxy p : proxies) {
+      bulk(p, 512L << 20);
+    }
+    Map<String, List<double[]>> samples = new LinkedHashMap<>();
+    for (int r = 0; r < reps; r++) {
+      double direct = 0;
+      for (Proxy p : proxies) {
+        long[] cpu0 = p.pid() == 0 ? new long[2] : cpuMillis(p.pid());
+        double mibs = bulk(p, 1L << 30);
+        long[] cpu1 = p.pid() == 0 ? new long[2] : cpuMillis(p.pid());
+        direct = p.pid() == 0 ? mibs : direct;
+        double cpu = (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 1024.0;
+        double sys = (cpu1[1] - cpu0[1]) / 1024.0;
+        samples
+            .computeIfAbsent(p.name(), k -> new ArrayList<>())
+            .add(new double[] {mibs, mibs / direct, cpu, sys});
+      }
+    }
     System.out.println();
     System.out.println(
-        "| path | bulk MiB/s (one tunnel, 1 GiB) | × direct | RSS idle MiB | RSS with 1000 idle tunnels MiB | heap KiB per idle tunnel |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
-    double directBulk = 0;
+        "| path | bulk MiB/s (one tunnel, 1 GiB, median of "
+            + reps
+            + ") | × direct (median; range) | proxy CPU ms/MiB | of which kernel | RSS idle MiB | RSS with 1000 idle tunnels MiB | heap KiB per idle tunnel |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Proxy p : proxies) {
-      double mibs = bulk(p, 1L << 30);
-      if (p.pid() == 0) {
-        directBulk = mibs;
-      }
+      List<double[]> x = samples.get(p.name());
+      boolean direct = p.pid() == 0;
       String rss = "–";
       String idle = "–";
       String heap = "–";
-      if (p.pid() != 0) {
+      if (!direct) {
         idle = String.format("%.0f", rssMiB(p.pid()));
         double[] r = idleTunnels(p, 1000);
         rss = String.format("%.0f", r[0]);
         heap = Double.isNaN(r[1]) ? "– (not a JVM)" : String.format("%.1f", r[1]);
       }
       System.out.printf(
-          "| %s | %.0f | %.2f | %s | %s | %s |%n",
-          p.name(), mibs, mibs / directBulk, idle, rss, heap);
+          "| %s | %.0f | %.2f (%.2f–%.2f) | %s | %s | %s | %s | %s |%n",
+          p.name(),
+          median(x, 0),
+          median(x, 1),
+          x.stream().mapToDouble(v -> v[1]).min().orElse(0),
+          x.stream().mapToDouble(v -> v[1]).max().orElse(0),
+          direct ? "–" : String.format("%.3f", median(x, 2)),
+          direct ? "–" : String.format("%.3f", median(x, 3)),
+          idle,
+          rss,
+          heap);
     }
+  }
+
+  private static double median(List<double[]> samples, int column) {
+    double[] v = samples.stream().mapToDouble(s -> s[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static int index(int c) {
