@@ -104,17 +104,18 @@ public record AuditEvent(
    * still be set (from the caller's injected clock).
    */
   public static Builder builder(String action, String outcome) {
-    return new Builder()
-        .schemaVersion(SCHEMA_VERSION)
-        .eventId(UUID.randomUUID().toString())
-        .action(action)
-        .outcome(outcome);
+    Builder b = new Builder().schemaVersion(SCHEMA_VERSION).action(action).outcome(outcome);
+    // Drawn in build() only if no id was set: callers with their own ids (egress uses a counter)
+    // should not pay for SecureRandom on every event.
+    b.randomIdIfUnset = true;
+    return b;
   }
 
   /** Fluent builder; {@link #build()} validates. */
   public static final class Builder {
     private int schemaVersion = SCHEMA_VERSION;
     private String eventId;
+    private boolean randomIdIfUnset;
     private Instant time;
     private String action;
     private String outcome;
@@ -145,6 +146,7 @@ public record AuditEvent(
 
     public Builder eventId(String eventId) {
       this.eventId = eventId;
+      this.randomIdIfUnset = false;
       return this;
     }
 
@@ -251,7 +253,7 @@ public record AuditEvent(
     public AuditEvent build() {
       return new AuditEvent(
           schemaVersion,
-          eventId,
+          eventId == null && randomIdIfUnset ? UUID.randomUUID().toString() : eventId,
           time,
           action,
           outcome,
