@@ -85,6 +85,30 @@ class RebindingAndForwardingTest {
   }
 
   @Test
+  void aRefusedAddressFallsBackToTheNextCheckedOne() throws Exception {
+    // Nothing listens on 127.0.0.2-4 (the origin is bound to 127.0.0.1 only): refused at once.
+    String get = "GET http://rebind.test:" + origin.port() + "/small HTTP/1.1\r\n\r\n";
+    h.answer("rebind.test", "127.0.0.2", "127.0.0.1");
+    String resp = Raw.exchange(h.proxyPort(), get);
+    assertTrue(resp.startsWith("HTTP/1.1 200 OK"), resp);
+    assertEquals("127.0.0.1", h.next("egress.connect").address());
+    assertEquals(1, h.lookups.get("rebind.test").get(), "still one lookup");
+
+    h.answer("rebind.test", "127.0.0.2", "127.0.0.3");
+    resp = Raw.exchange(h.proxyPort(), get);
+    assertTrue(resp.startsWith("HTTP/1.1 502 "), resp);
+    EgressDecision d = h.next("egress.connect");
+    assertEquals("connect_failed", d.reason());
+    assertEquals("127.0.0.3", d.address(), "the last address tried");
+
+    // At most three addresses are tried: the fourth, which would work, is not.
+    h.answer("rebind.test", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.1");
+    resp = Raw.exchange(h.proxyPort(), get);
+    assertTrue(resp.startsWith("HTTP/1.1 502 "), resp);
+    assertEquals("127.0.0.4", h.next("egress.connect").address());
+  }
+
+  @Test
   void plainHttpStripsHopByHopAndIdentifyingHeaders() throws Exception {
     int before = origin.heads().size();
     // As proxy user agent-7 (group "other"), so the credentials are checked and then dropped.

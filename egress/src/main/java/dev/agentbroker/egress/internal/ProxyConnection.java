@@ -31,6 +31,9 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final int RELAY = 3;
   private static final int CLOSING = 4;
 
+  /** Resolved addresses tried in turn when connecting fails fast. */
+  static final int MAX_ADDRESSES = 3;
+
   private final ProxyContext ctx;
   private final SocketChannel client;
   private final InetAddress clientAddr;
@@ -197,7 +200,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     Allowlist.Allow allow = r.allow();
     if (allow.address().isPresent()) {
-      connect(allow.address().get(), r.plain());
+      connect(List.of(allow.address().get()), 0, r.plain());
       return;
     }
     List<InetAddress> hit = ctx.resolver().cached(host);
@@ -253,13 +256,22 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
         }
       }
     }
-    connect(addrs.get(0), plain);
+    connect(addrs, 0, plain);
   }
 
-  private void connect(InetAddress target, PlainHttp plain) {
+  /**
+   * Connects to {@code addrs[index]}, all of them checked. A connect that fails (refused,
+   * unreachable) moves on to the next checked address, up to {@link #MAX_ADDRESSES}, within the one
+   * connect timeout that started with the first attempt: a dual-stack name whose first family is
+   * broken still works, and a slow attempt cannot multiply the wait.
+   */
+  private void connect(List<InetAddress> addrs, int index, PlainHttp plain) {
+    InetAddress target = addrs.get(index);
     address = Addresses.text(target);
-    phase = CONNECTING;
-    phaseNanos = System.nanoTime();
+    if (index == 0) {
+      phase = CONNECTING;
+      phaseNanos = System.nanoTime();
+    }
     relay = new Relay(this, client, sweeper);
     ChannelFuture f =
         ctx.upstream(target)
@@ -276,7 +288,11 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 return;
               }
               if (!done.isSuccess()) {
-                deny(502, "connect_failed");
+                if (index + 1 < Math.min(addrs.size(), MAX_ADDRESSES)) {
+                  connect(addrs, index + 1, plain);
+                } else {
+                  deny(502, "connect_failed");
+                }
                 return;
               }
               SocketAddress peer = done.channel().remoteAddress();

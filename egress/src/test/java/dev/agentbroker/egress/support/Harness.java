@@ -56,7 +56,8 @@ public final class Harness implements AutoCloseable {
   public final EgressProxy proxy;
   public final LinkedBlockingQueue<EgressDecision> decisions = new LinkedBlockingQueue<>();
   public final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
-  private final Map<String, Function<Integer, InetAddress>> answers = new ConcurrentHashMap<>();
+  private final Map<String, Function<Integer, List<InetAddress>>> answers =
+      new ConcurrentHashMap<>();
 
   public Harness(Path dir, List<Integer> ports, Limits limits) throws Exception {
     this(dir, ports, limits, false);
@@ -98,11 +99,11 @@ public final class Harness implements AutoCloseable {
     Resolver resolver =
         host -> {
           int n = lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
-          Function<Integer, InetAddress> f = answers.get(host);
+          Function<Integer, List<InetAddress>> f = answers.get(host);
           if (f == null) {
             throw new UnknownHostException(host);
           }
-          return List.of(f.apply(n));
+          return f.apply(n);
         };
     if (cacheDns) {
       resolver = new CachingResolver(resolver, Duration.ofSeconds(60));
@@ -121,14 +122,19 @@ public final class Harness implements AutoCloseable {
     return Limits.DEFAULTS;
   }
 
-  public void answer(String host, String literal) throws UnknownHostException {
-    InetAddress a = InetAddress.getByName(literal);
+  /** Every lookup of {@code host} answers these addresses, in this order. */
+  public void answer(String host, String... literals) throws UnknownHostException {
+    List<InetAddress> list = new ArrayList<>();
+    for (String l : literals) {
+      list.add(InetAddress.getByName(l));
+    }
+    List<InetAddress> a = List.copyOf(list);
     answers.put(host, n -> a);
   }
 
   /** The n-th lookup (1-based) of {@code host} gets {@code f.apply(n)}. */
   public void answer(String host, Function<Integer, InetAddress> f) {
-    answers.put(host, f);
+    answers.put(host, n -> List.of(f.apply(n)));
   }
 
   public int proxyPort() {
