@@ -268,17 +268,9 @@ public final class VerbService {
       return new VerbOutcome.Refused(
           code, "jit_mint_failed", detail, List.of(), e.retryAfter(), headers);
     }
-    String sha = TokenHashes.sha256Hex(jit.token());
-    VerbExecutor.Report report;
-    try {
-      report = executor.perform(verb.plan(call), jit, sha);
-    } finally {
-      executor.revoke(jit);
-    }
-    String reason =
-        report.completed()
-            ? "completed"
-            : report.nothingDone() ? "github_rejected" : "partial_failure";
+    VerbExecutor.Report report = executor.performAndRevoke(verb.plan(call), jit);
+    String sha = report.jitSha256();
+    String reason = report.reason();
     String outcome = report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR;
     AuditEvent.Builder result =
         event(verb, call, caller, identity, outcome, reason, ruleId, meta, started)

@@ -98,18 +98,10 @@ final class GrantUse {
     } catch (GitHubException e) {
       return githubFailed(h, claimed, meta, e);
     }
-    String sha = TokenHashes.sha256Hex(jit.token());
-    VerbExecutor.Report report;
-    try {
-      report = executor.perform(verb.plan(call), jit, sha);
-    } finally {
-      // The JIT token never leaves the broker, break-glass or not.
-      executor.revoke(jit);
-    }
-    String result =
-        report.completed()
-            ? "completed"
-            : report.nothingDone() ? "github_rejected" : "partial_failure";
+    // The JIT token never leaves the broker, break-glass or not: revoked inside.
+    VerbExecutor.Report report = executor.performAndRevoke(verb.plan(call), jit);
+    String sha = report.jitSha256();
+    String result = report.reason();
     Grant done = claimed.withResult(sha, null, result);
     audit.quietly(
         audit

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.audit.TokenHashes;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.tiera.github.GitHubAnswer;
 import dev.agentbroker.tiera.github.GitHubAppClient;
@@ -40,6 +41,13 @@ public final class VerbExecutor {
       String jitSha256) {
     public boolean nothingDone() {
       return steps.isEmpty() || steps.get(0).path("status").asInt() >= 300;
+    }
+
+    /**
+     * The stable result code: {@code completed}, {@code github_rejected}, {@code partial_failure}.
+     */
+    public String reason() {
+      return completed ? "completed" : nothingDone() ? "github_rejected" : "partial_failure";
     }
   }
 
@@ -86,6 +94,18 @@ public final class VerbExecutor {
       }
     }
     return new Report(true, 0, null, steps, jitSha256);
+  }
+
+  /**
+   * Runs the plan with the JIT token and then revokes it, whatever happened: the token never
+   * outlives the verb. The report carries the token's SHA-256 for the audit record.
+   */
+  public Report performAndRevoke(List<PlannedCall> plan, InstallationToken token) {
+    try {
+      return perform(plan, token, TokenHashes.sha256Hex(token.token()));
+    } finally {
+      revoke(token);
+    }
   }
 
   /** Revokes the JIT token; a failure is reported, the token dies within the hour anyway. */

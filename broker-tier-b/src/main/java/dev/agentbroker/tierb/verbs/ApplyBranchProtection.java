@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** {@code apply-branch-protection}: the baseline protection on one branch of a repository. */
@@ -43,8 +42,7 @@ public final class ApplyBranchProtection implements Verb {
     String b = branch == null ? "main" : branch;
     ObjectNode p = Schemas.MAPPER.createObjectNode();
     p.put("owner", owner).put("repo", repo).put("branch", b);
-    return new VerbCall(
-        name(), owner, Optional.of(repo), Map.of("owner", owner, "repo", repo), p, dryRun);
+    return VerbCall.onRepository(name(), owner, repo, p, dryRun);
   }
 
   @Override
@@ -58,13 +56,7 @@ public final class ApplyBranchProtection implements Verb {
     return List.of(
         new PlannedCall(
             "PUT",
-            "/repos/"
-                + p.get("owner").asText()
-                + "/"
-                + p.get("repo").asText()
-                + "/branches/"
-                + p.get("branch").asText()
-                + "/protection",
+            call.repositoryPath() + "/branches/" + p.get("branch").asText() + "/protection",
             BaselineProtection.body(),
             "apply the baseline branch protection"));
   }

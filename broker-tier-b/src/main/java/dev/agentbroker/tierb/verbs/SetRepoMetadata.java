@@ -7,7 +7,6 @@ import dev.agentbroker.tiera.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -66,8 +65,7 @@ public final class SetRepoMetadata implements Verb {
       ArrayNode t = p.putArray("topics");
       topics.forEach(t::add);
     }
-    return new VerbCall(
-        name(), owner, Optional.of(repo), Map.of("owner", owner, "repo", repo), p, dryRun);
+    return VerbCall.onRepository(name(), owner, repo, p, dryRun);
   }
 
   @Override
@@ -78,7 +76,7 @@ public final class SetRepoMetadata implements Verb {
   @Override
   public List<PlannedCall> plan(VerbCall call) {
     ObjectNode p = call.params();
-    String path = "/repos/" + p.get("owner").asText() + "/" + p.get("repo").asText();
+    String path = call.repositoryPath();
     List<PlannedCall> out = new ArrayList<>();
     ObjectNode patch = Schemas.MAPPER.createObjectNode();
     if (p.has("description")) {

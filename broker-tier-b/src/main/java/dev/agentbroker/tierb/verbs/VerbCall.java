@@ -22,4 +22,19 @@ public record VerbCall(
   public VerbCall {
     policyParams = Map.copyOf(policyParams);
   }
+
+  /**
+   * A call on one existing repository: the JIT token is scoped to it, and the policy may constrain
+   * {@code owner} and {@code repo}.
+   */
+  static VerbCall onRepository(
+      String verb, String owner, String repo, ObjectNode params, boolean dryRun) {
+    return new VerbCall(
+        verb, owner, Optional.of(repo), Map.of("owner", owner, "repo", repo), params, dryRun);
+  }
+
+  /** {@code /repos/{owner}/{repo}} of a call made by {@link #onRepository}. */
+  String repositoryPath() {
+    return "/repos/" + params.get("owner").asText() + "/" + params.get("repo").asText();
+  }
 }
