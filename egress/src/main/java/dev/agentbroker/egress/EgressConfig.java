@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * @param allowWildcardListen explicit opt-in to listen on 0.0.0.0 or ::
  * @param limits request and connection limits
  * @param groups egress-only per-group settings keyed by policy group name
- * @param proxyUsers proxy user name to the lower-case hex SHA-256 of its secret, for policy client
- *     entries with a {@code proxy_user}; secrets must be random (at least 128 bits), which is why a
- *     fast hash is enough
+ * @param proxyUsers proxy user name to the lower-case hex SHA-256 of its secret (one, or two while
+ *     a secret is rotated), for policy client entries with a {@code proxy_user}; secrets must be
+ *     random (at least 128 bits), which is why a fast hash is enough
  */
 public record EgressConfig(
     List<InetSocketAddress> listen,
@@ -45,7 +45,7 @@ public record EgressConfig(
     boolean allowWildcardListen,
     Limits limits,
     Map<String, GroupSettings> groups,
-    Map<String, String> proxyUsers) {
+    Map<String, List<String>> proxyUsers) {
 
   public EgressConfig {
     listen = List.copyOf(listen);
@@ -56,7 +56,9 @@ public record EgressConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(transport, "transport");
     groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
-    proxyUsers = java.util.Collections.unmodifiableMap(new TreeMap<>(proxyUsers));
+    TreeMap<String, List<String>> users = new TreeMap<>();
+    proxyUsers.forEach((k, v) -> users.put(k, List.copyOf(v)));
+    proxyUsers = java.util.Collections.unmodifiableMap(users);
   }
 
   /** Settings of one policy group that the shared policy format has no place for. */

@@ -34,15 +34,18 @@ public final class ProxyCredentials {
   private static final Login ANONYMOUS = new Anonymous();
   private static final Login REJECTED = new Rejected();
 
-  /** Compared against when the user is unknown, so both failures cost the same. */
-  private static final byte[] NO_USER = new byte[32];
+  /** Compared against when the user is unknown, so both failures cost about the same. */
+  private static final List<byte[]> NO_USER = List.of(new byte[32]);
 
-  private final Map<String, byte[]> hashes;
+  private final Map<String, List<byte[]>> hashes;
 
-  /** {@code users}: user name to lower-case hex SHA-256 of the secret. */
-  public ProxyCredentials(Map<String, String> users) {
-    Map<String, byte[]> m = new HashMap<>();
-    users.forEach((u, hex) -> m.put(u, HexFormat.of().parseHex(hex)));
+  /**
+   * {@code users}: user name to the lower-case hex SHA-256 of its secret; two while a secret is
+   * rotated, and either secret is accepted.
+   */
+  public ProxyCredentials(Map<String, List<String>> users) {
+    Map<String, List<byte[]>> m = new HashMap<>();
+    users.forEach((u, hex) -> m.put(u, hex.stream().map(h -> HexFormat.of().parseHex(h)).toList()));
     this.hashes = Map.copyOf(m);
   }
 
@@ -77,9 +80,11 @@ public final class ProxyCredentials {
     String user = new String(decoded, 0, colon, StandardCharsets.UTF_8);
     byte[] secretHash = sha256(decoded, colon + 1, decoded.length - colon - 1);
     java.util.Arrays.fill(decoded, (byte) 0);
-    byte[] expected = hashes.getOrDefault(user, NO_USER);
-    boolean ok = MessageDigest.isEqual(secretHash, expected) && hashes.containsKey(user);
-    return ok ? new Authenticated(user) : REJECTED;
+    boolean ok = false;
+    for (byte[] expected : hashes.getOrDefault(user, NO_USER)) {
+      ok |= MessageDigest.isEqual(secretHash, expected); // no early exit: compare with every hash
+    }
+    return ok && hashes.containsKey(user) ? new Authenticated(user) : REJECTED;
   }
 
   private static int indexOf(byte[] b, byte v) {

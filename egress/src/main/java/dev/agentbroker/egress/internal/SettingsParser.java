@@ -127,7 +127,7 @@ public final class SettingsParser {
     if (top.get("groups") != null) {
       map(top.get("groups"), "groups").forEach((k, v) -> groups.put(k, group(v, "groups." + k)));
     }
-    Map<String, String> users = new LinkedHashMap<>();
+    Map<String, List<String>> users = new LinkedHashMap<>();
     if (top.get("proxy_users") != null) {
       map(top.get("proxy_users"), "proxy_users")
           .forEach((k, v) -> proxyUser(k, v).ifPresent(h -> users.put(k, h)));
@@ -150,28 +150,40 @@ public final class SettingsParser {
         users);
   }
 
-  /** {@code name: {password_sha256: <64 lower-case hex>}}; the secret itself is never here. */
-  private Optional<String> proxyUser(String name, Object raw) {
+  /**
+   * {@code name: {password_sha256: "<64 lower-case hex>"}}, or a list of two such hashes while a
+   * secret is rotated. The secret itself is never here.
+   */
+  private Optional<List<String>> proxyUser(String name, Object raw) {
     String path = "proxy_users." + name;
     if (!USER.matcher(name).matches()) {
       problem(path, "user names are lower-case letters, digits, '.', '_' and '-'");
     }
     Map<String, Object> m = raw == null ? Map.of() : map(raw, path);
     unknown(m, Set.of("password_sha256"), path + ".");
-    Object hash = m.get("password_sha256");
-    if (hash != null && !(hash instanceof String)) {
-      // An all-digit hash reads as a YAML number and would lose its leading zeros.
-      problem(path + ".password_sha256", "must be a quoted string");
+    Object value = m.get("password_sha256");
+    List<?> hashes =
+        value instanceof List ? (List<?>) value : value == null ? List.of() : List.of(value);
+    String key = path + ".password_sha256";
+    if (hashes.isEmpty() || hashes.size() > 2) {
+      problem(key, "one SHA-256 (or two while rotating) of the user's secret is required");
       return Optional.empty();
     }
-    if (hash == null || !SHA256_HEX.matcher((String) hash).matches()) {
-      problem(
-          path + ".password_sha256",
-          "must be the SHA-256 of the user's secret as 64 lower-case hex digits"
-              + " (e.g. printf %s \"$SECRET\" | sha256sum)");
-      return Optional.empty();
+    List<String> out = new ArrayList<>();
+    for (Object hash : hashes) {
+      if (!(hash instanceof String)) {
+        // An all-digit hash reads as a YAML number and would lose its leading zeros.
+        problem(key, "must be a quoted string");
+      } else if (!SHA256_HEX.matcher((String) hash).matches()) {
+        problem(
+            key,
+            "must be the SHA-256 of the user's secret as 64 lower-case hex digits"
+                + " (e.g. printf %s \"$SECRET\" | sha256sum)");
+      } else {
+        out.add((String) hash);
+      }
     }
-    return Optional.of(String.valueOf(hash));
+    return out.size() == hashes.size() ? Optional.of(out) : Optional.empty();
   }
 
   private String transport(Object raw) {

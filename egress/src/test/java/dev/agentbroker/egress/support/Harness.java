@@ -95,7 +95,7 @@ public final class Harness implements AutoCloseable {
                     List.of()),
                 "other",
                 new GroupSettings(new ArrayList<>(ports), List.of("other.test"), List.of())),
-            Map.of("agent-7", sha256Hex(PROXY_SECRET)));
+            Map.of("agent-7", List.of(sha256Hex(PROXY_SECRET))));
     Resolver resolver =
         host -> {
           int n = lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
