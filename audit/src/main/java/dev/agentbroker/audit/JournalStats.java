@@ -23,18 +23,4 @@ public record JournalStats(
     long lastSequence,
     String lastError,
     boolean healthy,
-    long callbackErrors) {
-
-  /** Without {@code callbackErrors} (zero), for code written before asynchronous appends. */
-  public JournalStats(
-      long appended,
-      long failed,
-      long batches,
-      long fsyncs,
-      int pending,
-      long lastSequence,
-      String lastError,
-      boolean healthy) {
-    this(appended, failed, batches, fsyncs, pending, lastSequence, lastError, healthy, 0);
-  }
-}
+    long callbackErrors) {}

@@ -4,6 +4,7 @@ import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.egress.internal.AllowlistSource;
 import dev.agentbroker.egress.internal.AuditSink;
+import dev.agentbroker.egress.internal.DaemonThreads;
 import dev.agentbroker.egress.internal.DecisionSink;
 import dev.agentbroker.egress.internal.MetricsServer;
 import dev.agentbroker.egress.internal.ProxyMetrics;
@@ -139,12 +140,7 @@ public final class EgressProxy implements AutoCloseable {
               : null;
       AuditSink audit = new AuditSink(journal, metrics);
       ScheduledExecutorService reloader =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "egress-reload");
-                t.setDaemon(true);
-                return t;
-              });
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("egress-reload"));
       ProxyServer server = null;
       MetricsServer metricsServer = null;
       try {

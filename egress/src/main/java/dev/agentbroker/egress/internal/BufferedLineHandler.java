@@ -36,12 +36,7 @@ public final class BufferedLineHandler extends Handler {
     this.out = new BufferedOutputStream(target, 64 * 1024);
     setFormatter(new LineFormatter());
     this.flusher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "egress-log-flush");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("egress-log-flush"));
     flusher.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
   }
 

@@ -28,12 +28,7 @@ public final class MetricsServer implements AutoCloseable {
       throws IOException {
     HttpServer server = HttpServer.create(at, 16);
     ExecutorService executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "egress-metrics");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("egress-metrics"));
     server.setExecutor(executor);
     server.createContext("/", exchange -> serve(scrape, exchange));
     server.start();

@@ -77,11 +77,7 @@ public final class ProxyServer implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(RESOLVE_QUEUE),
-            r -> {
-              Thread t = new Thread(r, "egress-resolve");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("egress-resolve"));
     resolvers.allowCoreThreadTimeOut(true);
     Map<EventLoop, Sweeper> sweepers = new IdentityHashMap<>();
     for (EventExecutor e : transport.group()) {

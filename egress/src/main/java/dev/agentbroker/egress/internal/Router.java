@@ -41,6 +41,11 @@ final class Router {
     private static Route refuse(String method, int status, String reason) {
       return new Route(method, "-", 0, "-", "-", status, reason, null, null);
     }
+
+    private static Route refuse(
+        String method, Target t, String user, String group, int status, String reason) {
+      return new Route(method, t.host(), t.port(), user, group, status, reason, null, null);
+    }
   }
 
   static Route route(RequestHead head, InetAddress client, Allowlist allowlist) {
@@ -60,7 +65,7 @@ final class Router {
     Target t = target.get();
     ProxyCredentials.Login login = allowlist.credentials().check(head);
     if (login instanceof ProxyCredentials.Rejected) {
-      return new Route(method, t.host(), t.port(), "-", "-", 407, "bad_credentials", null, null);
+      return Route.refuse(method, t, "-", "-", 407, "bad_credentials");
     }
     Optional<String> user =
         login instanceof ProxyCredentials.Authenticated a
@@ -70,23 +75,14 @@ final class Router {
     Allowlist.Verdict v = allowlist.decide(client, user, t);
     if (v instanceof Allowlist.Deny d) {
       String group = d.group() == null ? "-" : d.group();
-      return new Route(method, t.host(), t.port(), who, group, d.status(), d.reason(), null, null);
+      return Route.refuse(method, t, who, group, d.status(), d.reason());
     }
     Allowlist.Allow allow = (Allowlist.Allow) v;
     PlainHttp plain = null;
     if (!connect) {
       plain = PlainHttp.prepare(head, t);
       if (plain.problem() != null) {
-        return new Route(
-            method,
-            t.host(),
-            t.port(),
-            who,
-            allow.group(),
-            plain.status(),
-            plain.problem(),
-            null,
-            null);
+        return Route.refuse(method, t, who, allow.group(), plain.status(), plain.problem());
       }
     }
     return new Route(method, t.host(), t.port(), who, allow.group(), 0, "allowed", allow, plain);
