@@ -1,0 +1,110 @@
+package dev.agentbroker.sandbox.internal.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.sandbox.AgentException;
+import dev.agentbroker.sandbox.ExitCode;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A broker refusal as its problem document says it: the stable {@code code} picks the exit code,
+ * {@code reason}, {@code detail} and violations make the one-line message. Text from the broker is
+ * capped and stripped of control characters before it reaches the terminal.
+ */
+record Problem(
+    int status,
+    String code,
+    String reason,
+    String detail,
+    List<String> violations,
+    String retryAfter) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static Problem of(HttpResponse<String> r) {
+    String code = "";
+    String reason = "";
+    String detail = "";
+    List<String> violations = new ArrayList<>();
+    try {
+      JsonNode n = JSON.readTree(r.body());
+      if (n != null && n.isObject()) {
+        code = clean(n.path("code").asText(""));
+        reason = clean(n.path("reason").asText(""));
+        detail = clean(n.path("detail").asText(""));
+        n.path("violations")
+            .forEach(
+                v ->
+                    violations.add(
+                        clean(v.path("field").asText("") + " " + v.path("message").asText(""))));
+      }
+    } catch (IOException e) {
+      // not a problem document: the status alone decides below
+    }
+    return new Problem(
+        r.statusCode(),
+        code,
+        reason,
+        detail,
+        List.copyOf(violations),
+        r.headers().firstValue("Retry-After").orElse(""));
+  }
+
+  AgentException toException(String what) {
+    String summary = summary();
+    return switch (code) {
+      case "unauthenticated" ->
+          new AgentException(
+              ExitCode.UNAUTHENTICATED,
+              "the broker refused the caller credential (" + summary + ")");
+      case "policy_denied" ->
+          new AgentException(
+              ExitCode.POLICY_DENIED, "the policy denies this request (" + summary + ")");
+      case "upstream_unavailable",
+          "upstream_rate_limited",
+          "audit_unavailable",
+          "key_unavailable",
+          "rate_limiter_unavailable",
+          "internal_error" ->
+          new AgentException(
+              ExitCode.BROKER_UNAVAILABLE,
+              "the broker cannot " + what + " now (" + summary + ")" + retry());
+      default ->
+          status >= 500 && code.isEmpty()
+              ? new AgentException(
+                  ExitCode.BROKER_UNAVAILABLE, "the broker answered HTTP " + status + " to " + what)
+              : new AgentException(
+                  ExitCode.BROKER_REFUSED,
+                  "the broker refused to " + what + " (" + summary + ")" + retry());
+    };
+  }
+
+  private String summary() {
+    StringBuilder sb = new StringBuilder(code.isEmpty() ? "HTTP " + status : code);
+    if (!reason.isEmpty()) {
+      sb.append(": ").append(reason);
+    }
+    if (!detail.isEmpty()) {
+      sb.append(" - ").append(detail);
+    }
+    if (!violations.isEmpty()) {
+      sb.append(" [").append(String.join("; ", violations)).append(']');
+    }
+    return sb.length() > 400 ? sb.substring(0, 400) + "…" : sb.toString();
+  }
+
+  private String retry() {
+    return retryAfter.isEmpty() ? "" : "; retry after " + clean(retryAfter) + " s";
+  }
+
+  private static String clean(String s) {
+    String t =
+        s.codePoints()
+            .map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
+    return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.agentbroker.sandbox.internal.cli;
+
+import dev.agentbroker.sandbox.AgentException;
+import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.broker.BrokerClient;
+import dev.agentbroker.sandbox.internal.caller.CallerCredentials;
+import dev.agentbroker.sandbox.internal.net.HostCommands;
+import dev.agentbroker.sandbox.internal.run.Host;
+import dev.agentbroker.sandbox.internal.run.RunLog;
+import dev.agentbroker.sandbox.internal.run.RunRequest;
+import dev.agentbroker.sandbox.internal.run.RunSession;
+import dev.agentbroker.sandbox.internal.runtime.Backend;
+import dev.agentbroker.sandbox.internal.settings.ProfileDefaults;
+import dev.agentbroker.sandbox.internal.settings.Settings;
+import dev.agentbroker.sandbox.internal.settings.Values;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options {@code agent run} and {@code agent shell} share, and the run itself. */
+abstract class SandboxCommand implements Callable<Integer> {
+  @Mixin SettingsOptions settings;
+  @Mixin RequestOptions request;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "RUNTIME",
+      description =
+          "podman, docker, bwrap or container (env AGENT_RUNTIME; default bwrap on Linux, container on macOS).")
+  String runtime;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Image for podman/docker/container (env AGENT_IMAGE, default localhost/agent-sandbox:latest).")
+  String image;
+
+  @Option(
+      names = "--rootfs",
+      paramLabel = "DIR",
+      description =
+          "bwrap root: a directory, or 'host' for the host's system directories read-only (env AGENT_ROOTFS, default host).")
+  String rootfs;
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
+      description = "Host directory bound at /workspace (default: a private tmpfs).")
+  String workspace;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "Wall clock (e.g. 90s, 30m, 2h; default: the profile's).")
+  String timeout;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      description = "Memory limit (e.g. 512m, 4g; default: the profile's).")
+  String memory;
+
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      description = "CPU limit (e.g. 2, 0.5; default: the profile's, at most this host's).")
+  String cpus;
+
+  @Option(
+      names = "--pids",
+      paramLabel = "N",
+      description = "Process limit (default: the profile's).")
+  String pids;
+
+  @Parameters(
+      paramLabel = "CMD",
+      arity = "0..*",
+      description = "The command and its arguments (after --).")
+  List<String> command = List.of();
+
+  final Context ctx;
+
+  SandboxCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  abstract boolean interactive();
+
+  @Override
+  public Integer call() {
+    Settings s = Settings.load(ctx.env(), overrides());
+    RunRequest r = request(s);
+    s.requireBroker();
+    String runId = HexFormat.of().formatHex(random());
+    RunLog log = new RunLog(ctx.err(), settings.quiet, runId);
+    BrokerClient broker =
+        new BrokerClient(s.brokerUrl(), new CallerCredentials(s.caller(), ctx.clock()));
+    return new RunSession(s, broker, ctx.clock(), new HostCommands(), log).run(r);
+  }
+
+  private static byte[] random() {
+    byte[] b = new byte[4];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private Map<String, String> overrides() {
+    Map<String, String> m = settings.overrides();
+    SettingsOptions.put(m, Settings.RUNTIME, runtime);
+    SettingsOptions.put(m, Settings.IMAGE, image);
+    SettingsOptions.put(m, Settings.ROOTFS, rootfs);
+    return m;
+  }
+
+  /** Every flag parsed and checked before anything is contacted (exit 64 on the first problem). */
+  RunRequest request(Settings s) {
+    ProfileDefaults d = request.profile();
+    String rt = s.runtime().orElse(Host.isLinux() ? "bwrap" : "container");
+    Backend backend =
+        Backend.named(rt)
+            .orElseThrow(
+                () ->
+                    new AgentException(
+                        ExitCode.USAGE, "--runtime '" + rt + "' is not one of " + Backend.NAMES));
+    Optional<Path> ws = Optional.empty();
+    if (workspace != null) {
+      Path p = Path.of(workspace).toAbsolutePath().normalize();
+      if (!Files.isDirectory(p)) {
+        throw new AgentException(ExitCode.USAGE, "--workspace " + p + " is not a directory");
+      }
+      ws = Optional.of(p);
+    }
+    try {
+      Duration t = timeout == null ? d.timeout() : Values.duration("--timeout", timeout);
+      long mem = memory == null ? d.memoryBytes() : Values.bytes("--memory", memory);
+      double c = cpus == null ? d.cpus() : Values.cpus("--cpus", cpus);
+      int p = pids == null ? d.pids() : Values.pids("--pids", pids);
+      List<String> cmd = command == null ? List.of() : List.copyOf(command);
+      if (interactive() && cmd.isEmpty()) {
+        cmd = List.of("/bin/sh");
+      }
+      return new RunRequest(
+          request.repo(),
+          request.permissions(d),
+          backend,
+          s.image(),
+          s.rootfs(),
+          ws,
+          t,
+          mem,
+          c,
+          p,
+          cmd,
+          interactive(),
+          settings.quiet);
+    } catch (IllegalArgumentException e) {
+      throw new AgentException(ExitCode.USAGE, e.getMessage());
+    }
+  }
+}

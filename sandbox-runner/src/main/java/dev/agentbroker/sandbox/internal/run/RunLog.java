@@ -1,0 +1,152 @@
+package dev.agentbroker.sandbox.internal.run;
+
+import dev.agentbroker.sandbox.internal.broker.Lease;
+import dev.agentbroker.sandbox.internal.credential.TokenCache;
+import dev.agentbroker.sandbox.internal.settings.RepoRef;
+import java.io.PrintStream;
+
+/**
+ * The launcher's canonical lines, one per decision, on standard error: {@code agent.run} (start and
+ * end of a run), {@code agent.credential} (each token handed out, reused or refused), {@code
+ * agent.revoke} (each lease at the end). Outcomes use the project's vocabulary ({@code allowed},
+ * {@code denied}, {@code error}) plus the step's own word. A token appears only as the first 12 hex
+ * digits of its SHA-256 (the broker's audit journal has the full hash). {@code --quiet} keeps only
+ * errors.
+ */
+public final class RunLog {
+  private final PrintStream out;
+  private final boolean quiet;
+  private final String runId;
+
+  public RunLog(PrintStream out, boolean quiet, String runId) {
+    this.out = out;
+    this.quiet = quiet;
+    this.runId = runId;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  private synchronized void line(boolean always, String text) {
+    if (always || !quiet) {
+      out.println("agent: " + text);
+      out.flush();
+    }
+  }
+
+  public void started(String runtime, RepoRef repo, Lease lease, String network, String timeout) {
+    line(
+        false,
+        "agent.run run="
+            + runId
+            + " outcome=started runtime="
+            + runtime
+            + " repo="
+            + repo
+            + " lease="
+            + lease.leaseId()
+            + " token_sha256="
+            + lease.tokenSha256Prefix()
+            + " expires="
+            + lease.expiresAt()
+            + " network="
+            + network
+            + " timeout="
+            + timeout);
+  }
+
+  public void ended(String outcome, int exit, int revoked, int leases, long ms) {
+    line(
+        !"exited".equals(outcome),
+        "agent.run run="
+            + runId
+            + " outcome="
+            + outcome
+            + " exit="
+            + exit
+            + " revoked="
+            + revoked
+            + "/"
+            + leases
+            + " ms="
+            + ms);
+  }
+
+  public void credential(String action, RepoRef repo, TokenCache.Answer a) {
+    line(
+        false,
+        "agent.credential run="
+            + runId
+            + " action="
+            + action
+            + " outcome=allowed repo="
+            + repo
+            + " token="
+            + (a.minted() ? "minted" : "reused")
+            + " lease="
+            + a.lease().leaseId()
+            + " token_sha256="
+            + a.lease().tokenSha256Prefix());
+  }
+
+  public void credentialNotOurs(String host, String repo) {
+    line(
+        false,
+        "agent.credential run="
+            + runId
+            + " action=get outcome=denied reason=not_this_run host="
+            + sanitize(host)
+            + " repo="
+            + sanitize(repo));
+  }
+
+  public void credentialErased(RepoRef repo, boolean dropped) {
+    line(
+        false,
+        "agent.credential run="
+            + runId
+            + " action=erase outcome="
+            + (dropped ? "erased" : "ignored")
+            + " repo="
+            + repo);
+  }
+
+  public void credentialRefused(String path, String why) {
+    line(
+        true,
+        "agent.credential run="
+            + runId
+            + " outcome=error path="
+            + sanitize(path)
+            + " reason=\""
+            + sanitize(why)
+            + "\"");
+  }
+
+  public void revoked(Lease lease, String outcome) {
+    line(
+        !"revoked".equals(outcome),
+        "agent.revoke run="
+            + runId
+            + " lease="
+            + lease.leaseId()
+            + " token_sha256="
+            + lease.tokenSha256Prefix()
+            + " outcome="
+            + outcome);
+  }
+
+  public void note(String text) {
+    line(false, text);
+  }
+
+  public void warn(String text) {
+    line(true, "warning: " + text);
+  }
+
+  private static String sanitize(String s) {
+    String t = s.replaceAll("[\\p{Cntrl}\\s\"]", "_");
+    return t.length() > 120 ? t.substring(0, 120) : t;
+  }
+}

@@ -1,0 +1,219 @@
+package dev.agentbroker.sandbox.internal.settings;
+
+import dev.agentbroker.sandbox.AgentException;
+import dev.agentbroker.sandbox.ExitCode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The launcher's settings: environment variables, each overridable by a flag. Everything is read
+ * and checked at once; every problem is listed with the variable that causes it, and a command asks
+ * only for what it needs ({@link #requireBroker()}), so {@code agent firewall render} works without
+ * a broker. The names are documented in sandbox-runner/README.md; keep them exact.
+ */
+public final class Settings {
+  public static final String BROKER_URL = "AGENT_BROKER_URL";
+  public static final String CALLER_TOKEN_FILE = "AGENT_CALLER_TOKEN_FILE";
+  public static final String CALLER_TOKEN_COMMAND = "AGENT_CALLER_TOKEN_COMMAND";
+  public static final String EGRESS_PROXY = "AGENT_EGRESS_PROXY";
+  public static final String RUNTIME = "AGENT_RUNTIME";
+  public static final String GIT_HOST = "AGENT_GIT_HOST";
+  public static final String CA_FILE = "AGENT_CA_FILE";
+  public static final String IMAGE = "AGENT_IMAGE";
+  public static final String ROOTFS = "AGENT_ROOTFS";
+  public static final String SANDBOX_SUBNET = "AGENT_SANDBOX_SUBNET";
+  public static final String PODMAN_ROOT = "AGENT_PODMAN_ROOT";
+  public static final String PODMAN_RUNROOT = "AGENT_PODMAN_RUNROOT";
+  public static final String DOCKER_NETWORK = "AGENT_DOCKER_NETWORK";
+
+  public static final String DEFAULT_GIT_HOST = "github.com";
+  public static final String DEFAULT_IMAGE = "localhost/agent-sandbox:latest";
+  public static final String DEFAULT_SUBNET = "10.200.0.0/16";
+
+  /** {@code AGENT_ROOTFS} value meaning "the host's /usr, /bin, /lib… read-only" (bwrap). */
+  public static final String HOST_ROOTFS = "host";
+
+  private final Map<String, String> values;
+  private final List<String> problems = new ArrayList<>();
+  private Optional<URI> brokerUrl = Optional.empty();
+  private Optional<CallerSource> caller = Optional.empty();
+  private Optional<HostPort> egressProxy = Optional.empty();
+  private Optional<Path> caFile = Optional.empty();
+  private SubnetPool subnet;
+
+  private Settings(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Environment first, then flag overrides (same keys); blank values count as unset. */
+  public static Settings load(Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("AGENT_") && v != null && !v.isBlank()) merged.put(k, v.trim());
+        });
+    overrides.forEach(
+        (k, v) -> {
+          if (v != null && !v.isBlank()) merged.put(k, v.trim());
+        });
+    Settings s = new Settings(merged);
+    s.check();
+    return s;
+  }
+
+  private void check() {
+    String url = values.get(BROKER_URL);
+    if (url != null) {
+      try {
+        URI u = URI.create(url);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+            || u.getHost() == null) {
+          problems.add(BROKER_URL + ": '" + RepoRef.printable(url) + "' is not an http(s) URL");
+        } else if (u.getRawUserInfo() != null) {
+          problems.add(BROKER_URL + ": must not carry credentials in the URL");
+        } else {
+          brokerUrl =
+              Optional.of(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(BROKER_URL + ": '" + RepoRef.printable(url) + "' is not a URL");
+      }
+    }
+    String file = values.get(CALLER_TOKEN_FILE);
+    String command = values.get(CALLER_TOKEN_COMMAND);
+    if (file != null && command != null) {
+      problems.add(CALLER_TOKEN_FILE + " and " + CALLER_TOKEN_COMMAND + " are both set: set one");
+    } else if (file != null) {
+      caller = Optional.of(new CallerSource.File(Path.of(file).toAbsolutePath()));
+    } else if (command != null) {
+      caller = Optional.of(new CallerSource.Command(command));
+    }
+    String proxy = values.get(EGRESS_PROXY);
+    if (proxy != null) {
+      try {
+        egressProxy = Optional.of(HostPort.parse(proxy));
+      } catch (IllegalArgumentException e) {
+        problems.add(EGRESS_PROXY + ": " + e.getMessage());
+      }
+    }
+    String ca = values.get(CA_FILE);
+    if (ca != null) {
+      Path p = Path.of(ca).toAbsolutePath();
+      if (!Files.isReadable(p)) {
+        problems.add(CA_FILE + ": " + p + " is not a readable file");
+      } else {
+        caFile = Optional.of(p);
+      }
+    }
+    String rootfs = rootfs();
+    if (!HOST_ROOTFS.equals(rootfs) && !Files.isDirectory(Path.of(rootfs))) {
+      problems.add(ROOTFS + ": " + rootfs + " is not a directory (or 'host')");
+    }
+    try {
+      subnet = SubnetPool.parse(values.getOrDefault(SANDBOX_SUBNET, DEFAULT_SUBNET));
+    } catch (IllegalArgumentException e) {
+      problems.add(SANDBOX_SUBNET + ": " + e.getMessage());
+      subnet = SubnetPool.parse(DEFAULT_SUBNET);
+    }
+    if (values.containsKey(PODMAN_ROOT) != values.containsKey(PODMAN_RUNROOT)) {
+      problems.add(PODMAN_ROOT + " and " + PODMAN_RUNROOT + " go together: set both or neither");
+    }
+    String gitHost = gitHost();
+    if (!gitHost.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+      problems.add(GIT_HOST + ": '" + RepoRef.printable(gitHost) + "' is not HOST or HOST:PORT");
+    }
+  }
+
+  /** Throws (exit 65) listing every problem plus the broker settings that are missing. */
+  public void requireBroker() {
+    List<String> all = new ArrayList<>(problems);
+    if (!values.containsKey(BROKER_URL)) {
+      all.add(BROKER_URL + " is not set (the broker's base URL, e.g. http://127.0.0.1:8080)");
+    }
+    if (!values.containsKey(CALLER_TOKEN_FILE) && !values.containsKey(CALLER_TOKEN_COMMAND)) {
+      all.add(
+          "no caller credential: set "
+              + CALLER_TOKEN_FILE
+              + " (a JWT file) or "
+              + CALLER_TOKEN_COMMAND
+              + " (a command printing one)");
+    }
+    throwIf(all);
+  }
+
+  /** Throws (exit 65) listing every problem with the settings that are present. */
+  public void requireValid() {
+    throwIf(problems);
+  }
+
+  private static void throwIf(List<String> all) {
+    if (!all.isEmpty()) {
+      throw new AgentException(
+          ExitCode.SETTINGS,
+          (all.size() == 1 ? "" : all.size() + " problems: ") + String.join("; ", all));
+    }
+  }
+
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  public URI brokerUrl() {
+    return brokerUrl.orElseThrow();
+  }
+
+  public CallerSource caller() {
+    return caller.orElseThrow();
+  }
+
+  public Optional<HostPort> egressProxy() {
+    return egressProxy;
+  }
+
+  public Optional<String> runtime() {
+    return Optional.ofNullable(values.get(RUNTIME));
+  }
+
+  public String gitHost() {
+    return values.getOrDefault(GIT_HOST, DEFAULT_GIT_HOST);
+  }
+
+  public Optional<Path> caFile() {
+    return caFile;
+  }
+
+  public String image() {
+    return values.getOrDefault(IMAGE, DEFAULT_IMAGE);
+  }
+
+  public String rootfs() {
+    return values.getOrDefault(ROOTFS, HOST_ROOTFS);
+  }
+
+  public SubnetPool subnet() {
+    return subnet;
+  }
+
+  public Optional<String> podmanRoot() {
+    return Optional.ofNullable(values.get(PODMAN_ROOT));
+  }
+
+  public Optional<String> podmanRunroot() {
+    return Optional.ofNullable(values.get(PODMAN_RUNROOT));
+  }
+
+  public Optional<String> dockerNetwork() {
+    return Optional.ofNullable(values.get(DOCKER_NETWORK));
+  }
+
+  /** The raw value of a setting, for {@code agent doctor}. */
+  public Optional<String> raw(String key) {
+    return Optional.ofNullable(values.get(key));
+  }
+}
