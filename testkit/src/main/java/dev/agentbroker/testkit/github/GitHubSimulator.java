@@ -127,6 +127,20 @@ public final class GitHubSimulator implements AutoCloseable {
     return state.live(token) != null;
   }
 
+  /**
+   * The {@code contents} permission ({@code "read"} or {@code "write"}) that {@code token} grants
+   * on {@code owner/repo}, as a git host would check it. Empty unless the token is live (issued,
+   * not revoked, unexpired by the simulator's clock), its installation is installed and not
+   * suspended, {@code owner} is the installation's account and {@code repo} is among the token's
+   * repositories (both case-insensitive, like GitHub), and the token has {@code contents} at all.
+   */
+  public Optional<String> contentsAccess(String token, String owner, String repo) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(repo, "repo");
+    return Optional.ofNullable(state.contentsAccess(token, owner, repo));
+  }
+
   public int activeTokenCount() {
     return state.activeCount();
   }

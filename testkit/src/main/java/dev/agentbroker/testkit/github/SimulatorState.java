@@ -196,6 +196,26 @@ final class SimulatorState {
     return t;
   }
 
+  /**
+   * The {@code contents} level ({@code read}/{@code write}) a live token has on {@code owner/repo}
+   * (case-insensitive), or null: when the token is not live, its installation is gone or suspended,
+   * the owner is not the installation's account, the repository is not among the token's, or the
+   * token has no {@code contents} permission. Reads only concurrent or immutable state, like {@link
+   * #live}.
+   */
+  String contentsAccess(String token, String owner, String repo) {
+    IssuedToken t = live(token);
+    if (t == null || suspendedAt(t.installationId()) != null) {
+      return null;
+    }
+    Installation inst = installation(t.installationId());
+    if (inst == null || !inst.account().equalsIgnoreCase(owner)) {
+      return null;
+    }
+    boolean reaches = t.repositories().stream().anyMatch(r -> r.name().equalsIgnoreCase(repo));
+    return reaches ? t.permissions().get("contents") : null;
+  }
+
   /** Revokes a live token; false if it was not live. */
   boolean revoke(String token) {
     return live(token) != null && revoked.add(token);
