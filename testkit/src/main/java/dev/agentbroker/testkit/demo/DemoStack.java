@@ -1,0 +1,309 @@
+package dev.agentbroker.testkit.demo;
+
+import dev.agentbroker.testkit.CallerTokens;
+import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.git.GitHttpHost;
+import dev.agentbroker.testkit.github.GitHubSimulator;
+import dev.agentbroker.testkit.github.SimulatorFixture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole chain on one machine, as {@code ./run-demo} and the end-to-end tests start it: the
+ * GitHub App simulator, a local HTTPS git host standing in for github.com, the unmodified broker
+ * fast-jar and (optionally) the egress proxy as child processes configured the way an operator
+ * would (ADR 0004), a dev caller issuer, and the {@code agent.env} file that points the {@code
+ * agent} CLI at all of it. Every credential here is a throwaway of the local dev issuer.
+ */
+public final class DemoStack implements AutoCloseable {
+  static final String ISSUER = "https://dev-issuer.agent-broker.local";
+  static final String AUDIENCE = "agent-broker";
+  static final String HUMAN_ISSUER = "https://dev-humans.agent-broker.local";
+
+  /** The repositories the git host serves (the simulator's acme installation). */
+  public static final List<String> GIT_REPOS =
+      List.of("acme/svc-a", "acme/svc-b", "acme/svc-c", "acme/docs");
+
+  /** What to start. */
+  public record Options(
+      Path brokerJar,
+      Path work,
+      int brokerPort,
+      Optional<String> egressClasspath,
+      Map<String, String> extraBrokerEnv,
+      boolean brokerOutputToFile) {}
+
+  private final Options options;
+  private final List<Process> children = new ArrayList<>();
+  private GitHubSimulator sim;
+  private GitHttpHost git;
+  private PrivateKey callerKey;
+  private URI brokerUrl;
+  private int egressPort;
+
+  private DemoStack(Options options) {
+    this.options = options;
+  }
+
+  /** Starts everything and waits until the broker is ready and the proxy listens. */
+  public static DemoStack start(Options options) throws Exception {
+    DemoStack s = new DemoStack(options);
+    try {
+      s.startAll();
+      return s;
+    } catch (Exception | Error e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    Path work = options.work().toAbsolutePath();
+    Files.createDirectories(work);
+    KeyPair appKey = TestKeys.rsa2048();
+    KeyPair caller = TestKeys.rsa2048();
+    KeyPair human = TestKeys.rsa2048();
+    callerKey = caller.getPrivate();
+    Path keyFile = work.resolve("dev-app-key.pem");
+    Files.deleteIfExists(keyFile);
+    Files.createFile(
+        keyFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(keyFile, TestKeys.pkcs1Pem(appKey.getPrivate()));
+    Path callerPub = work.resolve("dev-caller-issuer-pub.pem");
+    Files.writeString(callerPub, TestKeys.publicPem(caller.getPublic()));
+    Path humanPub = work.resolve("dev-human-issuer-pub.pem");
+    Files.writeString(humanPub, TestKeys.publicPem(human.getPublic()));
+    Path policy = work.resolve("policy.yaml");
+    try (var in = DemoStack.class.getResourceAsStream("/demo/policy.yaml")) {
+      Files.write(policy, in.readAllBytes());
+    }
+    sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), Clock.systemUTC());
+    git = GitHttpHost.start(sim, work.resolve("git"), GIT_REPOS);
+    git.writeCaPem(work.resolve("git-ca.pem"));
+
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(options.brokerPort()));
+    env.put("BROKER_GITHUB_API_URL", sim.baseUri().toString());
+    env.put("BROKER_GITHUB_APP_ID", "424242");
+    env.put("BROKER_KEY_SOURCE", "file");
+    env.put("BROKER_KEY_FILE", keyFile.toString());
+    env.put("BROKER_POLICY_FILE", policy.toString());
+    env.put("BROKER_AUDIT_JOURNAL_DIR", work.resolve("journal").toString());
+    env.put("BROKER_JWT_ISSUERS_DEV_ISSUER", ISSUER);
+    env.put("BROKER_JWT_ISSUERS_DEV_PUBLIC_KEY_LOCATION", callerPub.toString());
+    env.put("BROKER_JWT_ISSUERS_DEV_AUDIENCES", AUDIENCE);
+    // A separate, human-only issuer for the break-glass page (two dev humans: alice and bob).
+    env.put("BROKER_JWT_ISSUERS_HUMANS_ISSUER", HUMAN_ISSUER);
+    env.put("BROKER_JWT_ISSUERS_HUMANS_PUBLIC_KEY_LOCATION", humanPub.toString());
+    env.put("BROKER_JWT_ISSUERS_HUMANS_AUDIENCES", AUDIENCE);
+    env.put("BROKER_JWT_ISSUERS_HUMANS_HUMAN", "true");
+    env.put("BROKER_BREAKGLASS_STORE_FILE", work.resolve("breakglass.json").toString());
+    env.putAll(options.extraBrokerEnv());
+    ProcessBuilder pb = new ProcessBuilder(List.of("java", "-jar", options.brokerJar().toString()));
+    pb.environment().putAll(env);
+    if (options.brokerOutputToFile()) {
+      pb.redirectErrorStream(true).redirectOutput(work.resolve("broker.log").toFile());
+    } else {
+      pb.inheritIO();
+    }
+    Process broker = pb.start();
+    children.add(broker);
+    brokerUrl = URI.create("http://127.0.0.1:" + options.brokerPort());
+    if (options.egressClasspath().isPresent()) {
+      startEgress(work, policy, options.egressClasspath().get());
+    }
+    if (!awaitReady(brokerUrl, broker)) {
+      throw new IllegalStateException(
+          "the broker did not become ready (see its output"
+              + (options.brokerOutputToFile() ? " in " + work.resolve("broker.log") : "")
+              + ")");
+    }
+    Instant now = Instant.now();
+    Files.writeString(
+        work.resolve("caller.jwt"), callerJwt("agent-launcher", now.plus(Duration.ofHours(8))));
+    for (String h : List.of("alice", "bob")) {
+      Files.writeString(
+          work.resolve(h + ".jwt"),
+          CallerTokens.rs256(HUMAN_ISSUER, human.getPrivate())
+              .subject(h)
+              .audience(AUDIENCE)
+              .issuedAt(now)
+              .expiresAt(now.plus(Duration.ofHours(8)))
+              .sign());
+    }
+    Files.writeString(work.resolve("broker.url"), brokerUrl.toString());
+    Files.writeString(work.resolve("sim.url"), sim.baseUri().toString());
+    Files.writeString(work.resolve("agent.env"), agentEnv(work));
+  }
+
+  /** The egress proxy, as {@code ./run-egress --config} would start it, allowing the git host. */
+  private void startEgress(Path work, Path policy, String classpath) throws Exception {
+    egressPort = freePort();
+    Path settings = work.resolve("egress.yaml");
+    Files.writeString(
+        settings,
+        "# Demo egress settings: see egress/README.md for every key.\n"
+            + "listen: [\"127.0.0.1:"
+            + egressPort
+            + "\"]\n"
+            + "policy_file: "
+            + policy
+            + "\n"
+            + "audit_dir: "
+            + work.resolve("egress-audit")
+            + "\n"
+            + "groups:\n"
+            + "  github: {ports: [443]}\n"
+            + "  model-apis: {ports: [443]}\n"
+            + "  nix: {ports: [443]}\n"
+            + "  demo-git: {ports: ["
+            + git.port()
+            + "], internal_hosts: [localhost]}\n");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(
+                "java",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                classpath,
+                "dev.agentbroker.egress.EgressMain",
+                "--config",
+                settings.toString()));
+    pb.redirectErrorStream(true).redirectOutput(work.resolve("egress.log").toFile());
+    Process egress = pb.start();
+    children.add(egress);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!egress.isAlive()) {
+        throw new IllegalStateException(
+            "the egress proxy exited: " + Files.readString(work.resolve("egress.log")));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", egressPort), 200);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("the egress proxy did not listen within 30 s");
+  }
+
+  private String agentEnv(Path work) {
+    StringBuilder sb =
+        new StringBuilder("# Settings for ./agent against this demo: . .demo/agent.env\n");
+    sb.append("export AGENT_BROKER_URL=").append(brokerUrl).append('\n');
+    sb.append("export AGENT_CALLER_TOKEN_FILE=").append(work.resolve("caller.jwt")).append('\n');
+    if (egressPort > 0) {
+      sb.append("export AGENT_EGRESS_PROXY=127.0.0.1:").append(egressPort).append('\n');
+    }
+    sb.append("export AGENT_GIT_HOST=localhost:").append(git.port()).append('\n');
+    sb.append("export AGENT_CA_FILE=").append(work.resolve("git-ca.pem")).append('\n');
+    return sb.toString();
+  }
+
+  /** A caller JWT of the dev issuer for {@code subject}, expiring at {@code exp}. */
+  public String callerJwt(String subject, Instant exp) {
+    Instant iat = exp.isBefore(Instant.now()) ? exp.minus(Duration.ofHours(1)) : Instant.now();
+    return CallerTokens.rs256(ISSUER, callerKey)
+        .subject(subject)
+        .audience(AUDIENCE)
+        .issuedAt(iat)
+        .expiresAt(exp)
+        .sign();
+  }
+
+  public URI brokerUrl() {
+    return brokerUrl;
+  }
+
+  public GitHubSimulator simulator() {
+    return sim;
+  }
+
+  public GitHttpHost git() {
+    return git;
+  }
+
+  /** {@code 127.0.0.1:PORT} of the egress proxy, when started. */
+  public Optional<String> egressProxy() {
+    return egressPort > 0 ? Optional.of("127.0.0.1:" + egressPort) : Optional.empty();
+  }
+
+  public Path work() {
+    return options.work().toAbsolutePath();
+  }
+
+  /** The broker process (the demo waits on it). */
+  public Process broker() {
+    return children.get(0);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static boolean awaitReady(URI base, Process broker) throws InterruptedException {
+    HttpClient c = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && broker.isAlive()) {
+      try {
+        HttpResponse<Void> r =
+            c.send(
+                HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    for (Process p : children) {
+      p.destroy();
+    }
+    for (Process p : children) {
+      try {
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    if (git != null) {
+      git.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+}
