@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * secret), a passwd/group naming uid 1000, and a CA bundle when {@code AGENT_CA_FILE} adds one.
  * Nothing secret is ever written here; the directory is deleted when the run ends.
  */
-final class HelperFiles implements AutoCloseable {
-  static final String CREDENTIAL_HELPER = "git-credential-agent";
+public final class HelperFiles implements AutoCloseable {
+  public static final String CREDENTIAL_HELPER = "git-credential-agent";
   static final String TOKEN_SHIM = "agent-token";
   static final String CA_BUNDLE = "ca-bundle.pem";
 
@@ -61,7 +61,7 @@ final class HelperFiles implements AutoCloseable {
     this.caBundle = caBundle;
   }
 
-  static HelperFiles write(String runId, Optional<Path> extraCa) {
+  public static HelperFiles write(String runId, Optional<Path> extraCa) {
     try {
       Path dir =
           Files.createTempDirectory(
@@ -108,7 +108,7 @@ final class HelperFiles implements AutoCloseable {
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
