@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,7 +36,7 @@ public final class BrokerClient {
 
   private final URI base;
   private final Supplier<String> callerJwt;
-  private final HttpClient http;
+  private final Duration connectTimeout;
   private final Duration timeout;
 
   public BrokerClient(URI base, Supplier<String> callerJwt) {
@@ -47,17 +48,12 @@ public final class BrokerClient {
     this.base = base;
     this.callerJwt = callerJwt;
     this.timeout = timeout;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .build();
+    this.connectTimeout = connectTimeout;
   }
 
   /** What the policy would decide for this request; mints nothing. */
   public Explanation explain(TokenRequestBody body) {
-    JsonNode n = send(post("/token/explain", body), 200, "explain");
+    JsonNode n = send("POST", "/token/explain", body.json(), 200, "explain");
     Map<String, String> perms = new LinkedHashMap<>();
     List<String> repos = new ArrayList<>();
     JsonNode scope = n.path("scope");
@@ -81,7 +77,7 @@ public final class BrokerClient {
 
   /** Mints a token for exactly this scope. */
   public Lease mint(TokenRequestBody body) {
-    JsonNode n = send(post("/token", body), 201, "mint");
+    JsonNode n = send("POST", "/token", body.json(), 201, "mint");
     String token = n.path("token").asText("");
     String leaseId = n.path("lease_id").asText("");
     Instant expires;
@@ -106,22 +102,14 @@ public final class BrokerClient {
    * already ended) is reported as such, not as success.
    */
   public RevokeOutcome revoke(String leaseId) {
-    HttpRequest req =
-        HttpRequest.newBuilder(base.resolve("/token/" + leaseId))
-            .timeout(timeout)
-            .header("User-Agent", USER_AGENT)
-            .header("Authorization", "Bearer " + callerJwt.get())
-            .DELETE()
-            .build();
-    HttpResponse<String> r = exchange(req, "revoke");
-    if (r.statusCode() == 204) {
+    Response r = exchange("DELETE", "/token/" + leaseId, null, true, "revoke");
+    if (r.status() == 204) {
       return RevokeOutcome.REVOKED;
     }
-    Problem p = Problem.of(r);
-    if (r.statusCode() == 404) {
+    if (r.status() == 404) {
       return RevokeOutcome.UNKNOWN_LEASE;
     }
-    throw p.toException("revoke");
+    throw Problem.of(r).toException("revoke");
   }
 
   /** How a revocation ended. */
@@ -130,31 +118,14 @@ public final class BrokerClient {
     UNKNOWN_LEASE
   }
 
-  /** {@code GET /q/health/ready}: true when the broker answers 200. For {@code agent doctor}. */
+  /** {@code GET /q/health/ready}: its status (200 = ready). For {@code agent doctor}. */
   public int readiness() {
-    HttpRequest req =
-        HttpRequest.newBuilder(base.resolve("/q/health/ready"))
-            .timeout(timeout)
-            .header("User-Agent", USER_AGENT)
-            .GET()
-            .build();
-    return exchange(req, "health check").statusCode();
+    return exchange("GET", "/q/health/ready", null, false, "health check").status();
   }
 
-  private HttpRequest post(String path, TokenRequestBody body) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(timeout)
-        .header("User-Agent", USER_AGENT)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .header("Authorization", "Bearer " + callerJwt.get())
-        .POST(HttpRequest.BodyPublishers.ofString(body.json()))
-        .build();
-  }
-
-  private JsonNode send(HttpRequest req, int expected, String what) {
-    HttpResponse<String> r = exchange(req, what);
-    if (r.statusCode() != expected) {
+  private JsonNode send(String method, String path, String body, int expected, String what) {
+    Response r = exchange(method, path, body, true, what);
+    if (r.status() != expected) {
       throw Problem.of(r).toException(what);
     }
     try {
@@ -169,22 +140,63 @@ public final class BrokerClient {
     }
   }
 
-  private HttpResponse<String> exchange(HttpRequest req, String what) {
+  /** A broker answer: status, body (capped at 1 MiB), and Retry-After if any. */
+  record Response(int status, String body, String retryAfter) {}
+
+  /**
+   * One request over {@link HttpURLConnection}: a CLI pays for every class it loads, and the JDK's
+   * HttpClient costs ~150 ms of start-up per process (its selector thread and executor) for no gain
+   * on a handful of sequential calls. No proxy (the broker is addressed directly), no redirects (a
+   * redirect could carry the caller JWT elsewhere).
+   */
+  private Response exchange(String method, String path, String body, boolean auth, String what) {
+    HttpURLConnection c = null;
     try {
-      return http.send(req, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpConnectTimeoutException e) {
-      throw unavailable(what, "connection timed out");
-    } catch (HttpTimeoutException e) {
-      throw unavailable(what, "no answer within " + timeout.toSeconds() + " s");
+      c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+      c.setInstanceFollowRedirects(false);
+      c.setConnectTimeout((int) connectTimeout.toMillis());
+      c.setReadTimeout((int) timeout.toMillis());
+      c.setRequestMethod(method);
+      c.setRequestProperty("User-Agent", USER_AGENT);
+      c.setRequestProperty("Accept", "application/json");
+      if (auth) {
+        c.setRequestProperty("Authorization", "Bearer " + callerJwt.get());
+      }
+      if (body != null) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(b.length);
+        c.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(b);
+        }
+      }
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      String text = "";
+      if (in != null) {
+        try (in) {
+          text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        }
+      }
+      String retry = c.getHeaderField("Retry-After");
+      return new Response(status, text, retry == null ? "" : retry);
+    } catch (SocketTimeoutException e) {
+      throw unavailable(
+          what,
+          e.getMessage() != null && e.getMessage().contains("connect")
+              ? "connection timed out"
+              : "no answer within " + timeout.toSeconds() + " s");
     } catch (ConnectException e) {
       throw unavailable(what, "connection refused");
     } catch (IOException e) {
       throw unavailable(
           what,
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(what, "interrupted");
+    } finally {
+      if (c != null) {
+        c.disconnect();
+      }
     }
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +22,7 @@ record Problem(
     String retryAfter) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static Problem of(HttpResponse<String> r) {
+  static Problem of(BrokerClient.Response r) {
     String code = "";
     String reason = "";
     String detail = "";
@@ -43,13 +42,7 @@ record Problem(
     } catch (IOException e) {
       // not a problem document: the status alone decides below
     }
-    return new Problem(
-        r.statusCode(),
-        code,
-        reason,
-        detail,
-        List.copyOf(violations),
-        r.headers().firstValue("Retry-After").orElse(""));
+    return new Problem(r.status(), code, reason, detail, List.copyOf(violations), r.retryAfter());
   }
 
   AgentException toException(String what) {

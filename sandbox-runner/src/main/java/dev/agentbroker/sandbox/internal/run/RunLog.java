@@ -57,6 +57,11 @@ public final class RunLog {
   }
 
   public void ended(String outcome, int exit, int revoked, int leases, long ms) {
+    ended(outcome, exit, revoked, leases, ms, "");
+  }
+
+  /** The run's end line; {@code phases} is {@code jvm_ms=… explain_ms=… …} (may be empty). */
+  public void ended(String outcome, int exit, int revoked, int leases, long ms, String phases) {
     line(
         !"exited".equals(outcome),
         "agent.run run="
@@ -70,7 +75,8 @@ public final class RunLog {
             + "/"
             + leases
             + " ms="
-            + ms);
+            + ms
+            + (phases.isEmpty() ? "" : " " + phases));
   }
 
   public void credential(String action, RepoRef repo, TokenCache.Answer a) {

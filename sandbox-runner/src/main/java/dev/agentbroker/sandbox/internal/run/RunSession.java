@@ -64,12 +64,13 @@ public final class RunSession {
   /** Runs the sandbox; returns the exit status for the launcher. */
   public int run(RunRequest r) {
     long t0 = System.nanoTime();
+    Phases phases = new Phases();
     boolean appleVm = r.backend() instanceof AppleContainer;
     Optional<HostPort> proxy = settings.egressProxy();
     boolean netns = proxy.isPresent() && !appleVm;
     checkRuntime(r, netns);
     TokenRequestBody body = new TokenRequestBody(r.repo(), r.permissions());
-    Explanation ex = broker.explain(body);
+    Explanation ex = phases.time("explain", () -> broker.explain(body));
     if (!ex.allowed()) {
       throw new AgentException(
           ExitCode.POLICY_DENIED,
@@ -97,8 +98,10 @@ public final class RunSession {
       if (proxy.isPresent()) {
         cache = new TokenCache(() -> broker.mint(body), clock);
         teardown.tokens(cache);
-        first = cache.get().lease();
+        TokenCache c = cache;
+        first = phases.time("mint", () -> c.get().lease());
       }
+      phases.start("setup");
       HelperFiles files = HelperFiles.write(log.runId(), settings.caFile());
       teardown.files(files);
       SandboxEnv env =
@@ -143,16 +146,14 @@ public final class RunSession {
             nsPath.isPresent() ? "proxy-only" : appleVm ? "proxy-preferred" : "none",
             r.timeout().toString());
       }
-      int exit = sup.run(argv, env.values(), r.interactive(), r.timeout());
+      phases.stop("setup");
+      int exit =
+          phases.time("sandbox", () -> sup.run(argv, env.values(), r.interactive(), r.timeout()));
       String outcome = sup.timedOut() ? "timeout" : "exited";
       int status = sup.timedOut() ? ExitCode.TIMEOUT.code() : exit;
-      teardown.run(outcome);
-      log.ended(
-          outcome,
-          status,
-          teardown.revoked(),
-          teardown.leases(),
-          (System.nanoTime() - t0) / 1_000_000);
+      phases.time("teardown", () -> teardown.run(outcome));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      log.ended(outcome, status, teardown.revoked(), teardown.leases(), ms, phases.render());
       return status;
     } catch (RuntimeException e) {
       teardown.run("error");

@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * Everything a run must undo, registered as it is created and undone once, in this order: stop the
  * sandbox, revoke every token (promptly: the sandbox is gone, nothing may use them), then the
- * credential endpoint, the network namespace and firewall, the cgroups and the helper files. Runs
- * from the normal path, from errors and from the JVM's shutdown hook (Ctrl-C, SIGTERM), whichever
- * comes first.
+ * credential endpoint, the network namespace and firewall (concurrently with the revocations), the
+ * cgroups and the helper files. Runs from the normal path, from errors and from the JVM's shutdown
+ * hook (Ctrl-C, SIGTERM), whichever comes first.
  */
 final class Teardown {
   private final BrokerClient broker;
@@ -74,6 +74,16 @@ final class Teardown {
     if (supervisor != null) {
       supervisor.stop();
     }
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    // The namespace and firewall go away while the tokens are revoked: both only wait on other
+    // processes (ip, nft; the broker), and the sandbox that could use either is already gone.
+    Thread net = null;
+    if (network != null) {
+      net = new Thread(network::close, "agent-network-teardown");
+      net.start();
+    }
     if (tokens != null) {
       List<Lease> all = tokens.close();
       leases = all.size();
@@ -95,11 +105,12 @@ final class Teardown {
         }
       }
     }
-    if (endpoint != null) {
-      endpoint.close();
-    }
-    if (network != null) {
-      network.close();
+    if (net != null) {
+      try {
+        net.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (cgroups != null) {
       cgroups.close();
