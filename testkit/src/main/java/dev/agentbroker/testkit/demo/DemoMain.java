@@ -46,10 +46,7 @@ public final class DemoMain {
         Optional.ofNullable(System.getenv("DEMO_EGRESS_CLASSPATH")).filter(s -> !s.isBlank());
     DemoStack stack;
     try {
-      stack =
-          DemoStack.start(
-              new DemoStack.Options(
-                  jar, work, port, bench ? Optional.empty() : egress, extra, bench));
+      stack = DemoStack.start(new DemoStack.Options(jar, work, port, egress, extra, bench));
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
       System.exit(1);
