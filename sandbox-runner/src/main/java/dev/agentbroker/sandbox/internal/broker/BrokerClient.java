@@ -165,7 +165,7 @@ public final class BrokerClient {
       if (body != null) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(b.length);
+        // Not streaming: in streaming mode a 401 surfaces as an exception without its body.
         c.setRequestProperty("Content-Type", "application/json");
         try (OutputStream out = c.getOutputStream()) {
           out.write(b);

@@ -47,7 +47,9 @@ record Problem(
 
   AgentException toException(String what) {
     String summary = summary();
-    return switch (code) {
+    // HTTP's own meaning decides when a proxy or server answered without a problem document.
+    String key = !code.isEmpty() ? code : status == 401 ? "unauthenticated" : "";
+    return switch (key) {
       case "unauthenticated" ->
           new AgentException(
               ExitCode.UNAUTHENTICATED,
