@@ -2,7 +2,7 @@ package dev.agentbroker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentbroker.sandbox.internal.run.Host;
+import dev.agentbroker.sandbox.internal.host.Host;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.agentbroker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentbroker.sandbox.internal.run.Host;
+import dev.agentbroker.sandbox.internal.host.Host;
 import dev.agentbroker.testkit.demo.DemoStack;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.agentbroker.sandbox.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentbroker.sandbox.internal.run.Host;
+import dev.agentbroker.sandbox.internal.host.Host;
 
 /**
  * Tests that drive real network namespaces, nftables, cgroups or bubblewrap as root fail loudly

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 final class CredentialCommand implements Callable<Integer> {
   @Mixin SettingsOptions settings;
 
-  @Mixin RequestOptions request;
+  @Mixin ProfileOptions request;
 
   @Parameters(index = "0", paramLabel = "ACTION", description = "get, store or erase")
   String action;

@@ -1,9 +1,11 @@
 package dev.agentbroker.sandbox.internal.net;
 
+import dev.agentbroker.sandbox.internal.host.Host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +34,10 @@ public class HostCommands {
 
   /** Runs {@code argv}, feeding {@code stdin} (may be null), waiting at most 10 s. */
   public Result run(List<String> argv, String stdin) {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    List<String> resolved = new ArrayList<>(argv);
+    // ip and nft live in /usr/sbin, which a non-login root shell's PATH may lack.
+    Host.which(argv.get(0)).ifPresent(p -> resolved.set(0, p.toString()));
+    ProcessBuilder pb = new ProcessBuilder(resolved).redirectErrorStream(true);
     try {
       Process p = pb.start();
       try (OutputStream in = p.getOutputStream()) {

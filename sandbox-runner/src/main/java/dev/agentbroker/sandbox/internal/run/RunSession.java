@@ -8,6 +8,7 @@ import dev.agentbroker.sandbox.internal.broker.Lease;
 import dev.agentbroker.sandbox.internal.broker.TokenRequestBody;
 import dev.agentbroker.sandbox.internal.credential.CredentialEndpoint;
 import dev.agentbroker.sandbox.internal.credential.TokenCache;
+import dev.agentbroker.sandbox.internal.host.Host;
 import dev.agentbroker.sandbox.internal.net.HostCommands;
 import dev.agentbroker.sandbox.internal.net.SandboxNetwork;
 import dev.agentbroker.sandbox.internal.runtime.AppleContainer;

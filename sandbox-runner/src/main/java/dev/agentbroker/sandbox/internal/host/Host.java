@@ -1,4 +1,4 @@
-package dev.agentbroker.sandbox.internal.run;
+package dev.agentbroker.sandbox.internal.host;
 
 import java.io.File;
 import java.io.IOException;
