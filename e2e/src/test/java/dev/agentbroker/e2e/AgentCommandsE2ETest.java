@@ -73,6 +73,8 @@ class AgentCommandsE2ETest {
     assertTrue(bad.out().contains("FAIL  egress proxy"), bad.out());
     Agent.Result denied = Agent.run(Chain.agentEnv(), "doctor", "--repo", "acme/release-tools");
     assertEquals(1, denied.exit());
-    assertTrue(denied.out().contains("FAIL  policy             denied: repository_not_granted"), denied.out());
+    assertTrue(
+        denied.out().contains("FAIL  policy             denied: repository_not_granted"),
+        denied.out());
   }
 }

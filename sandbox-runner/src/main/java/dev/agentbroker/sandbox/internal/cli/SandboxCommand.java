@@ -105,7 +105,7 @@ abstract class SandboxCommand implements Callable<Integer> {
     RunLog log = new RunLog(ctx.err(), settings.quiet, runId);
     BrokerClient broker =
         new BrokerClient(s.brokerUrl(), new CallerCredentials(s.caller(), ctx.clock()));
-    return new RunSession(s, broker, ctx.clock(), new HostCommands(), log).run(r);
+    return new RunSession(s, broker, ctx.clock(), new HostCommands(), log, ctx.env()).run(r);
   }
 
   private static byte[] random() {

@@ -23,6 +23,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,9 +52,20 @@ public final class RunSession {
   private final HostCommands host;
   private final Teardown teardown;
   private final RunLog log;
+  private final Map<String, String> launcherEnv;
 
+  /**
+   * {@code launcherEnv}: the launcher's own environment (the runtime client's settings come from
+   * it).
+   */
   public RunSession(
-      Settings settings, BrokerClient broker, Clock clock, HostCommands host, RunLog log) {
+      Settings settings,
+      BrokerClient broker,
+      Clock clock,
+      HostCommands host,
+      RunLog log,
+      Map<String, String> launcherEnv) {
+    this.launcherEnv = Map.copyOf(launcherEnv);
     this.settings = settings;
     this.broker = broker;
     this.clock = clock;
@@ -149,7 +161,14 @@ public final class RunSession {
       }
       phases.stop("setup");
       int exit =
-          phases.time("sandbox", () -> sup.run(argv, env.values(), r.interactive(), r.timeout()));
+          phases.time(
+              "sandbox",
+              () ->
+                  sup.run(
+                      argv,
+                      env.forRuntime(r.backend().name(), launcherEnv),
+                      r.interactive(),
+                      r.timeout()));
       String outcome = sup.timedOut() ? "timeout" : "exited";
       int status = sup.timedOut() ? ExitCode.TIMEOUT.code() : exit;
       phases.time("teardown", () -> teardown.run(outcome));

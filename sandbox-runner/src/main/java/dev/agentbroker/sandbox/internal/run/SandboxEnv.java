@@ -81,6 +81,39 @@ final class SandboxEnv {
   }
 
   /**
+   * The runtime client's own settings, taken from the launcher's environment: where podman or the
+   * docker CLI finds its daemon, socket or configuration. They go to the runtime process only,
+   * never into the sandbox (the sandbox gets exactly the names {@link #names} lists).
+   */
+  static final java.util.List<String> RUNTIME_CLIENT_VARS =
+      java.util.List.of(
+          "DOCKER_HOST",
+          "DOCKER_CONTEXT",
+          "DOCKER_CONFIG",
+          "DOCKER_TLS_VERIFY",
+          "DOCKER_CERT_PATH",
+          "CONTAINER_HOST",
+          "CONTAINERS_CONF",
+          "CONTAINERS_STORAGE_CONF",
+          "CONTAINERS_REGISTRIES_CONF",
+          "XDG_RUNTIME_DIR",
+          "XDG_CONFIG_HOME");
+
+  /** The runtime process's environment: the sandbox's values plus the runtime client's settings. */
+  Map<String, String> forRuntime(String runtime, Map<String, String> launcherEnv) {
+    Map<String, String> all = new LinkedHashMap<>(values);
+    if (!runtime.equals("bwrap")) {
+      for (String k : RUNTIME_CLIENT_VARS) {
+        String v = launcherEnv.get(k);
+        if (v != null && !all.containsKey(k)) {
+          all.put(k, v);
+        }
+      }
+    }
+    return all;
+  }
+
+  /**
    * The names the runtime passes through. OCI runtimes keep their own PATH/HOME for themselves and
    * give the image's PATH to the sandbox; HOME is passed (uid 1000 may have no passwd entry).
    */
