@@ -11,9 +11,9 @@ import java.util.Locale;
  * The podman and docker command lines (one builder, two dialects; shared/sandbox-runtimes.md):
  *
  * <ul>
- *   <li>podman is forced onto {@code runc} (crun fails on these hosts) and gets explicit {@code
- *       --ulimit}s no higher than the launcher's own hard limits (podman's default nofile of
- *       1048576 cannot be granted where root lacks CAP_SYS_RESOURCE);
+ *   <li>podman is forced onto {@code runc} (crun fails on these hosts); both dialects get explicit
+ *       {@code --ulimit}s no higher than the launcher's own hard limits (the runtimes' default
+ *       nofile of 1048576 cannot be granted where root lacks CAP_SYS_RESOURCE);
  *   <li>tmpfs ownership: podman's {@code U} option chowns the tmpfs to uid 1000; the docker dialect
  *       uses {@code mode=1777} (its {@code uid=} option is refused by podman's Docker API);
  *   <li>network: podman and docker-on-podman join the run's namespace ({@code ns:PATH}); a real
@@ -39,7 +39,8 @@ public final class OciCli implements Backend {
   }
 
   static OciCli docker() {
-    return new OciCli("docker", 0, 0);
+    return new OciCli(
+        "docker", hardLimit("Max open files", 20000), hardLimit("Max processes", 32768));
   }
 
   @Override
@@ -88,14 +89,14 @@ public final class OciCli implements Backend {
             String.format(Locale.ROOT, "%.2f", s.cpus()),
             "--pids-limit",
             Integer.toString(s.pids())));
-    if (isPodman()) {
-      a.addAll(
-          List.of(
-              "--ulimit",
-              "nofile=" + nofile + ":" + nofile,
-              "--ulimit",
-              "nproc=" + nproc + ":" + nproc));
-    }
+    // Both dialects: a runtime's default nofile (1048576) cannot be granted where root lacks
+    // CAP_SYS_RESOURCE, and runc then fails the start ("error setting rlimit type 7").
+    a.addAll(
+        List.of(
+            "--ulimit",
+            "nofile=" + nofile + ":" + nofile,
+            "--ulimit",
+            "nproc=" + nproc + ":" + nproc));
     a.addAll(List.of("--network", network(s)));
     if (s.workspace().isPresent()) {
       a.addAll(List.of("--volume", s.workspace().get() + ":" + SandboxSpec.WORKSPACE + ":rw"));

@@ -77,7 +77,7 @@ class ArgvGoldenTest {
             spec(true, ns, Optional.empty(), "host")),
         Arguments.of(
             "docker-proxy-only",
-            new OciCli("docker", 0, 0),
+            new OciCli("docker", 20000, 32768),
             spec(false, ns, Optional.empty(), "host")),
         Arguments.of(
             "bwrap-host-proxy-only",
