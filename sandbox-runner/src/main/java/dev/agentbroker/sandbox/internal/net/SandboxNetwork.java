@@ -131,7 +131,9 @@ public final class SandboxNetwork implements AutoCloseable {
     }
     r =
         host.run(
-            List.of("ip", "-n", name(slot), "-batch", "-"),
+            // nsenter (setns only), not `ip -n` (which also re-mounts /sys in a new mount
+            // namespace).
+            List.of("nsenter", "--net=" + namespacePath(), "ip", "-batch", "-"),
             "addr add "
                 + sandboxAddress()
                 + "/30 dev "

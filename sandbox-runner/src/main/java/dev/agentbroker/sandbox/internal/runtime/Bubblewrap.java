@@ -12,14 +12,18 @@ import java.util.TreeSet;
 
 /**
  * The bubblewrap command line (shared/sandbox-runtimes.md): started by root, bwrap would run the
- * sandbox as host uid 0, so the chain is {@code [nsenter --net=NS] setpriv --reuid 1000 … bwrap};
- * bwrap then builds an unprivileged user namespace as uid 1000 with no capabilities and
- * no_new_privs. The root is a tmpfs that is made read-only once everything is mounted; the root
- * filesystem's top-level entries are bound read-only into it ({@code host}: the host's system
- * directories and a minimal /etc; a directory: all of its entries), so {@code /workspace}, the home
- * directory and {@code /run/agent} can be created even when the root filesystem is read-only.
- * {@code --die-with-parent} ties the sandbox to the launcher: if the launcher dies, so does every
- * process in the sandbox. Limits come from the launcher's cgroups ({@link CgroupLimits}).
+ * sandbox as host uid 0, so the chain is {@code [nsenter --net=NS] setpriv --ruid 1000 --rgid 1000
+ * --clear-groups bwrap}: real ids 1000, effective 0 — exactly how a setuid-root bwrap is run — so
+ * bwrap builds the namespaces with root's privileges and then runs the sandbox as uid 1000 with no
+ * capabilities (bounding set empty) and no_new_privs. No user namespace is needed, so it also works
+ * where unprivileged user namespaces are disabled or refused (containers, chroots), and the sandbox
+ * gets no user namespace to build on. The root is a tmpfs that is made read-only once everything is
+ * mounted; the root filesystem's top-level entries are bound read-only into it ({@code host}: the
+ * host's system directories and a minimal /etc; a directory: all of its entries), so {@code
+ * /workspace}, the home directory and {@code /run/agent} can be created even when the root
+ * filesystem is read-only. {@code --die-with-parent} ties the sandbox to the launcher: if the
+ * launcher dies, so does every process in the sandbox. Limits come from the launcher's cgroups
+ * ({@link CgroupLimits}).
  */
 public final class Bubblewrap implements Backend {
   /**
@@ -78,26 +82,18 @@ public final class Bubblewrap implements Backend {
     a.addAll(
         List.of(
             "setpriv",
-            "--reuid=" + SandboxSpec.UID,
-            "--regid=" + SandboxSpec.UID,
+            "--ruid=" + SandboxSpec.UID,
+            "--rgid=" + SandboxSpec.UID,
             "--clear-groups",
-            "--no-new-privs",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
             "--"));
     a.addAll(
         List.of(
             "bwrap",
-            "--unshare-user",
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
             "--unshare-cgroup-try",
             "--die-with-parent",
-            "--uid",
-            Integer.toString(SandboxSpec.UID),
-            "--gid",
-            Integer.toString(SandboxSpec.UID),
             "--hostname",
             "sandbox"));
     if (s.netnsPath().isEmpty()) {
@@ -112,22 +108,13 @@ public final class Bubblewrap implements Backend {
       dirRoot(a, Path.of(s.rootfs()));
     }
     a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-    a.addAll(List.of("--perms", "1777", "--size", Long.toString(tmpfsBytes()), "--tmpfs", "/tmp"));
+    a.addAll(List.of("--perms", "1777", "--tmpfs", "/tmp"));
     if (s.workspace().isPresent()) {
       a.addAll(List.of("--bind", s.workspace().get().toString(), SandboxSpec.WORKSPACE));
     } else {
-      a.addAll(
-          List.of(
-              "--perms",
-              "0700",
-              "--size",
-              Long.toString(tmpfsBytes()),
-              "--tmpfs",
-              SandboxSpec.WORKSPACE));
+      a.addAll(List.of("--perms", "0700", "--tmpfs", SandboxSpec.WORKSPACE));
     }
-    a.addAll(
-        List.of(
-            "--perms", "0700", "--size", Long.toString(tmpfsBytes()), "--tmpfs", SandboxSpec.HOME));
+    a.addAll(List.of("--perms", "0700", "--tmpfs", SandboxSpec.HOME));
     a.addAll(List.of("--ro-bind", s.helperDir().toString(), SandboxSpec.HELPER_MOUNT));
     a.addAll(
         List.of("--remount-ro", "/", "--chdir", SandboxSpec.WORKSPACE, "--cap-drop", "ALL", "--"));
@@ -175,9 +162,5 @@ public final class Bubblewrap implements Backend {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + p + ": " + e.getMessage(), e);
     }
-  }
-
-  static long tmpfsBytes() {
-    return 1L << 30;
   }
 }
