@@ -207,35 +207,33 @@ class CredentialHelperE2ETest {
     helper.toFile().setExecutable(true);
     int issued = chain.simulator().issuedTokenCount();
     String key = "credential.https://localhost:" + chain.git().port();
-    Git ok =
-        run(
-            List.of(
-                "git",
-                "-c",
-                "credential.helper=",
-                "-c",
-                key + ".helper=" + helper,
-                "-c",
-                key + ".useHttpPath=true",
-                "ls-remote",
-                chain.git().repoUrl("acme/svc-a")));
+    List<String> withHelper =
+        List.of(
+            "git",
+            "-c",
+            "credential.helper=",
+            "-c",
+            key + ".helper=" + helper,
+            "-c",
+            key + ".useHttpPath=true");
+    Git ok = run(concat(withHelper, "ls-remote", chain.git().repoUrl("acme/svc-a")));
     assertEquals(0, ok.exit(), ok.output());
     assertTrue(ok.output().contains("refs/heads/main"));
     assertEquals(issued + 1, chain.simulator().issuedTokenCount());
     Git denied =
         run(
-            List.of(
-                "git",
-                "-c",
-                "credential.helper=",
-                "-c",
-                key + ".helper=" + helper,
-                "-c",
-                key + ".useHttpPath=true",
+            concat(
+                withHelper,
                 "ls-remote",
                 "https://127.0.0.1:" + chain.git().port() + "/acme/svc-a.git"));
     assertNotEquals(0, denied.exit());
     assertEquals(issued + 1, chain.simulator().issuedTokenCount(), "another host: nothing minted");
+  }
+
+  static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   Git run(List<String> argv) throws Exception {

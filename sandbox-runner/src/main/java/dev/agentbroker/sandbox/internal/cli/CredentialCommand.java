@@ -7,6 +7,7 @@ import dev.agentbroker.sandbox.internal.broker.Lease;
 import dev.agentbroker.sandbox.internal.broker.TokenRequestBody;
 import dev.agentbroker.sandbox.internal.caller.CallerCredentials;
 import dev.agentbroker.sandbox.internal.credential.GitCredentialRequest;
+import dev.agentbroker.sandbox.internal.run.RunLog;
 import dev.agentbroker.sandbox.internal.settings.ProfileDefaults;
 import dev.agentbroker.sandbox.internal.settings.RepoRef;
 import dev.agentbroker.sandbox.internal.settings.Settings;
@@ -63,16 +64,8 @@ final class CredentialCommand implements Callable<Integer> {
     Lease lease = broker.mint(new TokenRequestBody(repo.get(), request.permissions(d)));
     ctx.out().print(GitCredentialRequest.answer(lease.token(), lease.expiresAt().getEpochSecond()));
     ctx.out().flush();
-    if (!settings.quiet) {
-      ctx.err()
-          .println(
-              "agent: agent.credential action=get outcome=allowed repo="
-                  + repo.get()
-                  + " token=minted lease="
-                  + lease.leaseId()
-                  + " token_sha256="
-                  + lease.tokenSha256Prefix());
-    }
+    new RunLog(ctx.err(), settings.quiet, "-")
+        .issued("agent.credential action=get", repo.get(), lease);
     return 0;
   }
 }

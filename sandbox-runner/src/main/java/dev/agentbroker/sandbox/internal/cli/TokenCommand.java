@@ -4,6 +4,7 @@ import dev.agentbroker.sandbox.internal.broker.BrokerClient;
 import dev.agentbroker.sandbox.internal.broker.Lease;
 import dev.agentbroker.sandbox.internal.broker.TokenRequestBody;
 import dev.agentbroker.sandbox.internal.caller.CallerCredentials;
+import dev.agentbroker.sandbox.internal.run.RunLog;
 import dev.agentbroker.sandbox.internal.settings.ProfileDefaults;
 import dev.agentbroker.sandbox.internal.settings.RepoRef;
 import dev.agentbroker.sandbox.internal.settings.Settings;
@@ -37,18 +38,7 @@ final class TokenCommand implements Callable<Integer> {
     Lease lease = broker.mint(body);
     ctx.out().println(lease.token());
     ctx.out().flush();
-    if (!settings.quiet) {
-      ctx.err()
-          .println(
-              "agent: agent.token outcome=allowed repo="
-                  + repo
-                  + " lease="
-                  + lease.leaseId()
-                  + " token_sha256="
-                  + lease.tokenSha256Prefix()
-                  + " expires="
-                  + lease.expiresAt());
-    }
+    new RunLog(ctx.err(), settings.quiet, "-").issued("agent.token", repo, lease);
     return 0;
   }
 }

@@ -28,6 +28,21 @@ public final class RunLog {
     return runId;
   }
 
+  /** {@code lease=… token_sha256=<12 hex> expires=…}: how every line names a token. */
+  static String leaseFields(Lease lease) {
+    return "lease="
+        + lease.leaseId()
+        + " token_sha256="
+        + lease.tokenSha256Prefix()
+        + " expires="
+        + lease.expiresAt();
+  }
+
+  /** A token handed out by {@code agent token} or the host-side {@code agent credential}. */
+  public void issued(String event, RepoRef repo, Lease lease) {
+    line(false, event + " outcome=allowed repo=" + repo + " token=minted " + leaseFields(lease));
+  }
+
   private synchronized void line(boolean always, String text) {
     if (always || !quiet) {
       out.println("agent: " + text);
@@ -44,12 +59,8 @@ public final class RunLog {
             + runtime
             + " repo="
             + repo
-            + " lease="
-            + lease.leaseId()
-            + " token_sha256="
-            + lease.tokenSha256Prefix()
-            + " expires="
-            + lease.expiresAt()
+            + " "
+            + leaseFields(lease)
             + " network="
             + network
             + " timeout="
@@ -90,10 +101,8 @@ public final class RunLog {
             + repo
             + " token="
             + (a.minted() ? "minted" : "reused")
-            + " lease="
-            + a.lease().leaseId()
-            + " token_sha256="
-            + a.lease().tokenSha256Prefix());
+            + " "
+            + leaseFields(a.lease()));
   }
 
   public void credentialNotOurs(String host, String repo) {
