@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 public final class HelperFiles implements AutoCloseable {
   public static final String CREDENTIAL_HELPER = "git-credential-agent";
   static final String TOKEN_SHIM = "agent-token";
-  static final String CA_BUNDLE = "ca-bundle.pem";
+  public static final String CA_BUNDLE = "ca-bundle.pem";
 
   /** Debian's system bundle; other distributions' paths are tried in order. */
   static final java.util.List<Path> SYSTEM_BUNDLES =
@@ -36,7 +36,13 @@ public final class HelperFiles implements AutoCloseable {
       # It forwards git's request to the run's credential endpoint, which answers only for the
       # run's repository; the launcher, not the sandbox, holds the caller credential.
       case "$1" in get|store|erase) ;; *) exit 0 ;; esac
-      [ -n "$AGENT_CREDENTIAL_URL" ] || exit 0
+      if [ -z "$AGENT_CREDENTIAL_URL" ]; then
+        # No endpoint (Apple's VM runtime): the run's token is in GH_TOKEN; printf is a builtin,
+        # so the token never appears on a command line. git's request is read and ignored.
+        cat >/dev/null
+        [ "$1" = get ] && [ -n "$GH_TOKEN" ] && printf 'username=x-access-token\\npassword=%s\\n' "$GH_TOKEN"
+        exit 0
+      fi
       if command -v curl >/dev/null 2>&1; then
         exec curl -sS -f --noproxy '*' --max-time 30 --data-binary @- "$AGENT_CREDENTIAL_URL/git-credential/$1"
       fi
