@@ -49,10 +49,11 @@ FIRST='date +%s%N'
 now() { date +%s%N; }
 # Bare runtimes with the same isolation the launcher asks for (no namespace set-up, no broker).
 bare_bwrap() {
-  setpriv --reuid=1000 --regid=1000 --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- \
-    bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --symlink usr/bin /bin \
-    --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev \
-    --tmpfs /tmp --tmpfs /workspace --tmpfs /home/agent --remount-ro / --chdir /workspace --cap-drop ALL -- /bin/sh -c "$FIRST"
+  setpriv --ruid=1000 --rgid=1000 --clear-groups -- \
+    bwrap --unshare-pid --unshare-ipc --unshare-uts --unshare-net --die-with-parent --new-session \
+    --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib \
+    --symlink usr/lib64 /lib64 --proc /proc --dev /dev --tmpfs /tmp --perms 0700 --tmpfs /workspace \
+    --perms 0700 --tmpfs /home/agent --remount-ro / --chdir /workspace --cap-drop ALL -- /bin/sh -c "$FIRST"
 }
 bare_podman() {
   "${P[@]}" run --rm --init --read-only --cap-drop all --security-opt no-new-privileges --user 1000:1000 \
