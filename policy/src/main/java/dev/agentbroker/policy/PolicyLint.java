@@ -34,6 +34,8 @@ public final class PolicyLint {
                 + " verbs, sha256 "
                 + p.sourceSha256()
                 + ")");
+        // Warnings do not fail the file: a policy may knowingly trust a name (documented risk).
+        ActionsIdentityLint.warnings(p).forEach(w -> out.println(name + ": " + w));
       } catch (PolicyException e) {
         e.problems().forEach(out::println);
         rc = 1;

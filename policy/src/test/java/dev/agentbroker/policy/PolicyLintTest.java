@@ -53,4 +53,23 @@ class PolicyLintTest {
     assertEquals(2, run("check", "x.yaml"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage"));
   }
+
+  @Test
+  void actionsIdentitiesTrustedByNameOrWithoutAPinnedWorkflowAreWarnedAbout() throws Exception {
+    assertEquals(0, run("lint", fixture("valid/actions-identities.yaml")), "warnings do not fail");
+    java.util.List<String> warnings =
+        out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("warning:")).toList();
+    String all = String.join("\n", warnings);
+    assertEquals(3, warnings.size(), all);
+    assertTrue(
+        all.contains("identities[by-name-only]: warning: matches the repository by name only"),
+        all);
+    assertTrue(
+        all.contains("identities[by-name-only]: warning: does not pin job_workflow_ref"), all);
+    assertTrue(
+        all.contains(
+            "identities[immutable-subject-unpinned]: warning: does not pin job_workflow_ref"),
+        all);
+    assertTrue(!all.contains("agent-run-recommended") && !all.contains("not-actions"), all);
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.config.BrokerConfig;
+import dev.agentbroker.broker.config.IssuerPresets;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.tiera.ErrorCode;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -11,6 +12,7 @@ import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +41,9 @@ public final class CallerAuthenticator {
     config
         .issuers()
         .forEach(
-            (name, i) -> {
+            (name, configured) -> {
+              // Problems were reported (and start-up refused) by ConfigProblems already.
+              IssuerPresets.Resolved i = IssuerPresets.resolve(name, configured, new ArrayList<>());
               JWTAuthContextInfo ctx = new JWTAuthContextInfo(i.publicKeyLocation(), i.issuer());
               ctx.setExpectedAudience(new LinkedHashSet<>(i.audiences()));
               Set<SignatureAlgorithm> algs = new LinkedHashSet<>();

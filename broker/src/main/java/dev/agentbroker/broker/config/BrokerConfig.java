@@ -131,18 +131,24 @@ public interface BrokerConfig {
   }
 
   interface Issuer {
-    /** Exact {@code iss} value. */
-    String issuer();
+    /**
+     * A well-known issuer whose {@code issuer}, {@code public-key-location} and {@code algorithms}
+     * default from {@link IssuerPresets} (each may still be set, e.g. for GitHub Enterprise
+     * Server): {@code github-actions}.
+     */
+    Optional<String> preset();
+
+    /** Exact {@code iss} value (required unless a preset gives it). */
+    Optional<String> issuer();
 
     /** PEM public key or JWKS: file path, {@code classpath:} or {@code https:} URL. */
-    String publicKeyLocation();
+    Optional<String> publicKeyLocation();
 
     /** Accepted {@code aud} values; a token must carry at least one. */
     List<String> audiences();
 
-    /** Accepted algorithms: {@code RS256} and/or {@code ES256}. */
-    @WithDefault("RS256,ES256")
-    List<String> algorithms();
+    /** Accepted algorithms: {@code RS256} and/or {@code ES256} (default: both, or the preset's). */
+    Optional<List<String>> algorithms();
 
     /** Human-only issuer (break-glass); never used for agent identities. */
     @WithDefault("false")

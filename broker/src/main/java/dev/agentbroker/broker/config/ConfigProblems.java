@@ -44,26 +44,21 @@ public final class ConfigProblems {
     if (c.jwt().issuers().isEmpty()) {
       out.add("broker.jwt.issuers must name at least one trusted caller issuer");
     }
-    c.jwt()
-        .issuers()
-        .forEach(
-            (name, i) -> {
-              String p = "broker.jwt.issuers." + name;
-              if (i.issuer().isBlank()) {
-                out.add(p + ".issuer must not be blank");
-              }
-              if (i.audiences().isEmpty()) {
-                out.add(p + ".audiences must not be empty");
-              }
-              for (String a : i.algorithms()) {
-                if (!ALGORITHMS.contains(a)) {
-                  out.add(p + ".algorithms: '" + a + "' is not allowed (RS256, ES256 only)");
-                }
-              }
-            });
-    long distinct =
-        c.jwt().issuers().values().stream().map(BrokerConfig.Issuer::issuer).distinct().count();
-    if (distinct != c.jwt().issuers().size()) {
+    List<IssuerPresets.Resolved> issuers = new ArrayList<>();
+    c.jwt().issuers().forEach((name, i) -> issuers.add(IssuerPresets.resolve(name, i, out)));
+    for (IssuerPresets.Resolved i : issuers) {
+      String p = "broker.jwt.issuers." + i.name();
+      if (i.audiences().isEmpty()) {
+        out.add(p + ".audiences must not be empty");
+      }
+      for (String a : i.algorithms()) {
+        if (!ALGORITHMS.contains(a)) {
+          out.add(p + ".algorithms: '" + a + "' is not allowed (RS256, ES256 only)");
+        }
+      }
+    }
+    long distinct = issuers.stream().map(IssuerPresets.Resolved::issuer).distinct().count();
+    if (distinct != issuers.size()) {
       out.add("broker.jwt.issuers: two entries share one issuer value");
     }
     if (c.leases().capacity() < 1) {

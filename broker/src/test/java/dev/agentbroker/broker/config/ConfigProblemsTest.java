@@ -79,4 +79,55 @@ class ConfigProblemsTest {
     }
     assertTrue(problems.size() >= 8, all);
   }
+
+  @Test
+  void theGitHubActionsPresetFillsIssuerKeysAndAlgorithm() throws Exception {
+    Map<String, String> p = valid();
+    p.remove("broker.jwt.issuers.ci.issuer");
+    p.remove("broker.jwt.issuers.ci.public-key-location");
+    p.put("broker.jwt.issuers.ci.preset", "github-actions");
+    BrokerConfig c = map(p);
+    assertEquals(List.of(), ConfigProblems.of(c));
+    List<String> none = new java.util.ArrayList<>();
+    IssuerPresets.Resolved r = IssuerPresets.resolve("ci", c.jwt().issuers().get("ci"), none);
+    assertEquals("https://token.actions.githubusercontent.com", r.issuer());
+    assertEquals(
+        "https://token.actions.githubusercontent.com/.well-known/jwks", r.publicKeyLocation());
+    assertEquals(List.of("RS256"), r.algorithms());
+    assertEquals(List.of("agent-broker"), r.audiences());
+  }
+
+  @Test
+  void aPresetKeepsWhatIsSetForGitHubEnterpriseServer() throws Exception {
+    Map<String, String> p = valid();
+    p.put("broker.jwt.issuers.ci.preset", "github-actions");
+    p.put("broker.jwt.issuers.ci.issuer", "https://ghes.example/_services/token");
+    p.put(
+        "broker.jwt.issuers.ci.public-key-location",
+        "https://ghes.example/_services/token/.well-known/jwks");
+    BrokerConfig c = map(p);
+    IssuerPresets.Resolved r =
+        IssuerPresets.resolve("ci", c.jwt().issuers().get("ci"), new java.util.ArrayList<>());
+    assertEquals("https://ghes.example/_services/token", r.issuer());
+    assertEquals(List.of("RS256"), r.algorithms());
+  }
+
+  @Test
+  void presetProblemsAreNamed() throws Exception {
+    Map<String, String> p = valid();
+    p.put("broker.jwt.issuers.ci.preset", "gitlab");
+    p.put("broker.jwt.issuers.actions.preset", "github-actions");
+    p.put("broker.jwt.issuers.actions.audiences", "agent-broker");
+    p.put("broker.jwt.issuers.actions.human", "true");
+    p.put("broker.jwt.issuers.bare.audiences", "agent-broker");
+    String all = String.join("\n", ConfigProblems.of(map(p)));
+    for (String expected :
+        List.of(
+            "broker.jwt.issuers.ci.preset: 'gitlab' is not a known preset",
+            "broker.jwt.issuers.actions: the github-actions preset is a machine issuer and cannot be human",
+            "broker.jwt.issuers.bare.issuer must be set",
+            "broker.jwt.issuers.bare.public-key-location must be set")) {
+      assertTrue(all.contains(expected), "missing '" + expected + "' in:\n" + all);
+    }
+  }
 }
