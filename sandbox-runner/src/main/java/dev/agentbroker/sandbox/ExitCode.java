@@ -3,7 +3,7 @@ package dev.agentbroker.sandbox;
 /**
  * The launcher's own exit codes, one per failure class, so scripts can tell "the policy said no"
  * from "the broker is down" without parsing text. {@code agent run} otherwise exits with the
- * sandboxed command's own code; the launcher's codes sit in the 64–78 block (BSD sysexits range)
+ * sandboxed command's own code; the launcher's codes sit in the 64–76 block (BSD sysexits range)
  * plus {@code 124} for the wall clock, like {@code timeout(1)}. Every failure also prints exactly
  * one line on standard error: {@code agent: <wire>: <message>}.
  *
@@ -30,6 +30,12 @@ public enum ExitCode {
   RUNTIME_UNAVAILABLE(72, "runtime_unavailable"),
   /** Setting up or starting the sandbox failed (network namespace, firewall, container). */
   SANDBOX_FAILED(73, "sandbox_failed"),
+  /** GitHub refused a workflow dispatch (workflow or ref not found, bad inputs, no permission). */
+  DISPATCH_REJECTED(74, "dispatch_rejected"),
+  /** GitHub is unreachable or answered with a server error. */
+  GITHUB_UNAVAILABLE(75, "github_unavailable"),
+  /** {@code agent dispatch --wait}: the run finished with a conclusion other than success. */
+  RUN_FAILED(76, "run_failed"),
   /** The wall clock ran out: the sandbox was stopped and the token revoked. */
   TIMEOUT(124, "timeout");
 

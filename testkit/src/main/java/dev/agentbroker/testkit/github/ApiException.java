@@ -1,5 +1,6 @@
 package dev.agentbroker.testkit.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,6 +18,9 @@ final class ApiException extends RuntimeException {
 
   final Map<String, String> headers = new LinkedHashMap<>();
 
+  /** GitHub's {@code errors} array of a "Validation Failed" body, or null when there is none. */
+  JsonNode errors;
+
   ApiException(int status, String message) {
     this(status, message, null);
   }
@@ -29,6 +33,12 @@ final class ApiException extends RuntimeException {
 
   ApiException header(String name, String value) {
     headers.put(name, value);
+    return this;
+  }
+
+  /** Adds GitHub's {@code errors} array, rendered between message and documentation_url. */
+  ApiException errors(JsonNode errors) {
+    this.errors = errors;
     return this;
   }
 

@@ -29,11 +29,15 @@ final class ApiRouter implements HttpHandler {
   private final AppEndpoints app;
   private final TokenEndpoints tokens;
   private final AdminEndpoints admin;
+  private final ActionsEndpoints actions;
+  private final IssueEndpoints issues;
   private final RateLimits rateLimits = new RateLimits();
 
   ApiRouter(
       SimulatorState state,
       AdminState adminState,
+      ActionsState actionsState,
+      IssueState issueState,
       Recorder recorder,
       Faults faults,
       GitHubJson json) {
@@ -43,6 +47,8 @@ final class ApiRouter implements HttpHandler {
     this.app = new AppEndpoints(state, recorder, json);
     this.tokens = new TokenEndpoints(state, json);
     this.admin = new AdminEndpoints(state, adminState, json);
+    this.actions = new ActionsEndpoints(state, actionsState, json);
+    this.issues = new IssueEndpoints(state, issueState, json);
   }
 
   @Override
@@ -114,12 +120,19 @@ final class ApiRouter implements HttpHandler {
         r = admin.handle(req);
       }
       if (r == null) {
+        r = actions.handle(req);
+      }
+      if (r == null) {
+        r = issues.handle(req);
+      }
+      if (r == null) {
         throw ApiException.notFound();
       }
       return r;
     } catch (ApiException e) {
       String doc = e.documentationUrl != null ? e.documentationUrl : req.documentationUrl;
-      ApiResponse r = ApiResponse.json(e.status, GitHubJson.error(e.getMessage(), doc, e.status));
+      ApiResponse r =
+          ApiResponse.json(e.status, GitHubJson.error(e.getMessage(), e.errors, doc, e.status));
       r.headers.putAll(e.headers);
       return r;
     } catch (RuntimeException e) {

@@ -38,8 +38,16 @@ final class GitHubJson {
 
   /** GitHub's error body: message, documentation_url and the status as a string. */
   static byte[] error(String message, String documentationUrl, int status) {
+    return error(message, null, documentationUrl, status);
+  }
+
+  /** The error body with GitHub's {@code errors} array (when not null) after the message. */
+  static byte[] error(String message, JsonNode errors, String documentationUrl, int status) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("message", message);
+    if (errors != null) {
+      n.set("errors", errors);
+    }
     n.put("documentation_url", documentationUrl);
     n.put("status", Integer.toString(status));
     return bytes(n);
@@ -158,7 +166,13 @@ final class GitHubJson {
     return p;
   }
 
-  private String slug() {
+  /** An API URL under the simulator's base, e.g. {@code http://127.0.0.1:P/repos/o/r}. */
+  String apiUrl(String path) {
+    return base + path;
+  }
+
+  /** The App's slug; its bot user is {@code <slug>[bot]}. */
+  String slug() {
     return "agent-broker-" + fixture.appId();
   }
 }

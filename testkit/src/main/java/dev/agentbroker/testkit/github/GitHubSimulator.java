@@ -49,6 +49,8 @@ public final class GitHubSimulator implements AutoCloseable {
   private final ExecutorService workers;
   private final SimulatorState state;
   private AdminState admin;
+  private ActionsState actions;
+  private IssueState issues;
   private final Recorder recorder;
   private final Faults faults;
   private final URI baseUri;
@@ -80,12 +82,16 @@ public final class GitHubSimulator implements AutoCloseable {
     Faults faults = new Faults();
     GitHubJson json = new GitHubJson(base.toString(), fixture);
     AdminState admin = new AdminState();
-    server.createContext("/", new ApiRouter(state, admin, recorder, faults, json));
+    ActionsState actions = new ActionsState();
+    IssueState issues = new IssueState();
+    server.createContext("/", new ApiRouter(state, admin, actions, issues, recorder, faults, json));
     ExecutorService workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
     server.setExecutor(workers);
     server.start();
     GitHubSimulator sim = new GitHubSimulator(server, workers, state, recorder, faults, base);
     sim.admin = admin;
+    sim.actions = actions;
+    sim.issues = issues;
     return sim;
   }
 
@@ -203,6 +209,69 @@ public final class GitHubSimulator implements AutoCloseable {
   /** Whether {@code owner/name} exists in its installation (created repositories included). */
   public boolean repositoryExists(String owner, String name) {
     return state.byRepo(owner, name) != null;
+  }
+
+  /**
+   * Declares {@code .github/workflows/FILE} with a {@code workflow_dispatch} trigger taking {@code
+   * inputs} in {@code owner/repo} (which must exist). Returns the workflow id, which dispatches may
+   * use instead of the file name. Every repository has one branch, {@code main}.
+   */
+  public long addWorkflow(String owner, String repo, String file, List<WorkflowInput> inputs) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(inputs, "inputs");
+    return actions.addWorkflow(owner, knownRepo(owner, repo), file, inputs);
+  }
+
+  /** The runs dispatches created in {@code owner/repo}, oldest first, with their current status. */
+  public List<WorkflowRun> workflowRuns(String owner, String repo) {
+    return actions.runs(owner, repo);
+  }
+
+  /**
+   * Moves a run on, as the runner would: {@code status} is one of GitHub's ({@code queued}, {@code
+   * in_progress}, {@code completed}, ...) and {@code conclusion} ({@code success}, {@code failure},
+   * {@code cancelled}, ...) is given exactly when the status is {@code completed}.
+   */
+  public void setRunStatus(long runId, String status, String conclusion) {
+    Objects.requireNonNull(status, "status");
+    actions.setStatus(runId, status, conclusion, state.now());
+  }
+
+  /** Declares issue {@code number} of {@code owner/repo} (which must exist) with these labels. */
+  public void addIssue(String owner, String repo, int number, List<String> labels) {
+    if (number <= 0) {
+      throw new IllegalArgumentException("issue numbers start at 1");
+    }
+    issues.add(owner, knownRepo(owner, repo), number, List.copyOf(labels));
+  }
+
+  /** The labels issue {@code number} carries now. */
+  public List<String> issueLabels(String owner, String repo, int number) {
+    return knownIssue(owner, repo, number).labels();
+  }
+
+  /** The bodies of the comments added to issue {@code number} through the API, oldest first. */
+  public List<String> issueComments(String owner, String repo, int number) {
+    return knownIssue(owner, repo, number).comments().stream()
+        .map(IssueState.Comment::body)
+        .toList();
+  }
+
+  private String knownRepo(String owner, String repo) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(repo, "repo");
+    if (state.byRepo(owner, repo) == null) {
+      throw new IllegalArgumentException("no repository " + owner + "/" + repo + " in the fixture");
+    }
+    return repo;
+  }
+
+  private IssueState.Issue knownIssue(String owner, String repo, int number) {
+    IssueState.Issue issue = issues.issue(owner, repo, number);
+    if (issue == null) {
+      throw new IllegalArgumentException("no issue " + owner + "/" + repo + "#" + number);
+    }
+    return issue;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.agentbroker.testkit.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
 /**
  * GitHub's error texts, verbatim as observed in GitHub responses quoted in public issue threads
  * (see testkit/README.md for where each was confirmed). Kept in one place so the simulator never
@@ -48,6 +51,43 @@ final class Messages {
           + " installation.";
   static final String PERMISSIONS_NOT_GRANTED =
       "The permissions requested are not granted to this installation.";
+
+  static final String NOT_ACCESSIBLE = "Resource not accessible by integration";
+  static final String LABEL_DOES_NOT_EXIST = "Label does not exist";
+  static final String VALIDATION_FAILED = "Validation Failed";
+  static final String BODY_BLANK = "Body cannot be blank";
+
+  /** GitHub counts the limit in UTF-8 bytes (4 x 65536) while the message says characters. */
+  static final String BODY_TOO_LONG = "Body is too long (maximum is 65536 characters)";
+
+  static String noRefFound(String ref) {
+    return "No ref found for: " + ref;
+  }
+
+  /** E.g. {@code Unexpected inputs provided: ["a", "b"]}, names in the order sent. */
+  static String unexpectedInputs(List<String> names) {
+    StringBuilder sb = new StringBuilder("Unexpected inputs provided: [");
+    for (int i = 0; i < names.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append('"').append(names.get(i)).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  static String requiredInputNotProvided(String name) {
+    return "Required input '" + name + "' not provided";
+  }
+
+  /** GitHub's schema phrasing for a missing required key. */
+  static String notSupplied(String key) {
+    return "Invalid request.\n\n\"" + key + "\" wasn't supplied.";
+  }
+
+  /** GitHub's schema phrasing for a wrong type; JSON null is shown as Ruby's {@code nil}. */
+  static String notA(String property, JsonNode value, String type) {
+    String shown = value.isNull() ? "nil" : value.toString();
+    return invalidRequest(
+        property, shown + " is not a" + (type.equals("object") ? "n " : " ") + type + ".");
+  }
 
   /** GitHub's JSON-schema validation phrasing ("Invalid request.\n\nFor 'properties/x', ..."). */
   static String invalidRequest(String property, String problem) {

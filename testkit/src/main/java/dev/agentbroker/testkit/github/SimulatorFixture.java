@@ -45,7 +45,7 @@ public record SimulatorFixture(
     acmePerms.put("pull_requests", "write");
     acmePerms.put("issues", "write");
     acmePerms.put("metadata", "read");
-    acmePerms.put("actions", "read");
+    acmePerms.put("actions", "write");
     acmePerms.put("checks", "write");
     acmePerms.put("administration", "write");
     acmePerms.put("members", "read");

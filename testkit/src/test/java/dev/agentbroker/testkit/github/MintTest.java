@@ -102,7 +102,7 @@ class MintTest extends SimulatorHarness {
 
   @Test
   void permissionAboveGrantIs422() {
-    HttpResponse<String> r = mint(ACME, "{\"permissions\":{\"actions\":\"write\"}}");
+    HttpResponse<String> r = mint(ACME, "{\"permissions\":{\"members\":\"write\"}}");
     assertEquals(422, r.statusCode());
     assertEquals(PERM_MSG, message(r));
   }

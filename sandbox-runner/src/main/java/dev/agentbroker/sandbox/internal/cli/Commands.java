@@ -34,7 +34,7 @@ public final class Commands {
     public void run() {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "a command is required: run, shell, token, credential, doctor, firewall");
+          "a command is required: run, shell, token, credential, doctor, firewall, dispatch");
     }
   }
 

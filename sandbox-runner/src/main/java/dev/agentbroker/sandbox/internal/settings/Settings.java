@@ -31,6 +31,8 @@ public final class Settings {
   public static final String PODMAN_ROOT = "AGENT_PODMAN_ROOT";
   public static final String PODMAN_RUNROOT = "AGENT_PODMAN_RUNROOT";
   public static final String DOCKER_NETWORK = "AGENT_DOCKER_NETWORK";
+  public static final String GITHUB_API_URL = "AGENT_GITHUB_API_URL";
+  public static final String DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
   public static final String DEFAULT_GIT_HOST = "github.com";
   public static final String DEFAULT_IMAGE = "localhost/agent-sandbox:latest";
@@ -124,6 +126,15 @@ public final class Settings {
     if (values.containsKey(PODMAN_ROOT) != values.containsKey(PODMAN_RUNROOT)) {
       problems.add(PODMAN_ROOT + " and " + PODMAN_RUNROOT + " go together: set both or neither");
     }
+    String api = values.getOrDefault(GITHUB_API_URL, DEFAULT_GITHUB_API_URL);
+    try {
+      URI u = URI.create(api);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        problems.add(GITHUB_API_URL + ": '" + RepoRef.printable(api) + "' is not an http(s) URL");
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(GITHUB_API_URL + ": '" + RepoRef.printable(api) + "' is not a URL");
+    }
     String gitHost = gitHost();
     if (!gitHost.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
       problems.add(GIT_HOST + ": '" + RepoRef.printable(gitHost) + "' is not HOST or HOST:PORT");
@@ -210,6 +221,12 @@ public final class Settings {
 
   public Optional<String> dockerNetwork() {
     return Optional.ofNullable(values.get(DOCKER_NETWORK));
+  }
+
+  /** GitHub's REST base URL ({@code https://HOST/api/v3} for GitHub Enterprise Server). */
+  public URI githubApiUrl() {
+    String api = values.getOrDefault(GITHUB_API_URL, DEFAULT_GITHUB_API_URL);
+    return URI.create(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
   }
 
   /** The raw value of a setting, for {@code agent doctor}. */

@@ -1,0 +1,183 @@
+package dev.agentbroker.sandbox.internal.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.sandbox.AgentException;
+import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.settings.RepoRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The two GitHub Actions calls {@code agent dispatch} makes, with a broker-minted installation
+ * token ({@code actions: write} on the workflow's repository only): create a workflow dispatch
+ * event ({@code return_run_details}, GitHub 2026-02-19: the answer names the run) and read a run.
+ * GitHub's refusals keep their message (capped, control characters removed); the token is never
+ * part of an error.
+ */
+public final class GitHubActions {
+  static final String USER_AGENT = "agent-broker-sandbox-runner/0.1";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final URI api;
+  private final String token;
+
+  public GitHubActions(URI api, String token) {
+    this.api = api;
+    this.token = token;
+  }
+
+  /** A dispatched run, when GitHub names it. */
+  public record Dispatched(Optional<Long> runId, Optional<String> htmlUrl) {}
+
+  /** A run's state. */
+  public record Run(long id, String status, String conclusion, String htmlUrl) {}
+
+  /** {@code POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches}. */
+  public Dispatched dispatch(
+      RepoRef repo, String workflow, String ref, Map<String, String> inputs) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("ref", ref);
+    ObjectNode in = body.putObject("inputs");
+    inputs.forEach(in::put);
+    body.put("return_run_details", true);
+    String path =
+        "/repos/"
+            + repo.owner()
+            + "/"
+            + repo.name()
+            + "/actions/workflows/"
+            + URLEncoder.encode(workflow, StandardCharsets.UTF_8)
+            + "/dispatches";
+    Answer a = call("POST", path, body.toString());
+    if (a.status() == 204) {
+      return new Dispatched(Optional.empty(), Optional.empty()); // a GitHub without run details
+    }
+    if (a.status() != 200) {
+      throw refused(a, "dispatch " + workflow + " on " + repo + "@" + ref);
+    }
+    JsonNode n = parse(a);
+    long id = n.path("workflow_run_id").asLong(0);
+    String url = n.path("html_url").asText("");
+    return new Dispatched(
+        id > 0 ? Optional.of(id) : Optional.empty(),
+        url.isEmpty() ? Optional.empty() : Optional.of(url));
+  }
+
+  /** {@code GET /repos/{owner}/{repo}/actions/runs/{id}}. */
+  public Run run(RepoRef repo, long id) {
+    Answer a =
+        call("GET", "/repos/" + repo.owner() + "/" + repo.name() + "/actions/runs/" + id, null);
+    if (a.status() != 200) {
+      throw refused(a, "read run " + id + " of " + repo);
+    }
+    JsonNode n = parse(a);
+    return new Run(
+        id,
+        n.path("status").asText(""),
+        n.path("conclusion").asText(""),
+        n.path("html_url").asText(""));
+  }
+
+  private record Answer(int status, String body) {}
+
+  private Answer call(String method, String path, String body) {
+    HttpURLConnection c = null;
+    try {
+      c = (HttpURLConnection) URI.create(api + path).toURL().openConnection(Proxy.NO_PROXY);
+      c.setInstanceFollowRedirects(false);
+      c.setConnectTimeout(10_000);
+      c.setReadTimeout(30_000);
+      c.setRequestMethod(method);
+      c.setRequestProperty("User-Agent", USER_AGENT);
+      c.setRequestProperty("Accept", "application/vnd.github+json");
+      c.setRequestProperty("X-GitHub-Api-Version", "2022-11-28");
+      c.setRequestProperty("Authorization", "Bearer " + token);
+      if (body != null) {
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      String text = "";
+      if (in != null) {
+        try (in) {
+          text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        }
+      }
+      if (status >= 500) {
+        throw new AgentException(
+            ExitCode.GITHUB_UNAVAILABLE, "GitHub answered HTTP " + status + " at " + api);
+      }
+      return new Answer(status, text);
+    } catch (ConnectException e) {
+      throw new AgentException(
+          ExitCode.GITHUB_UNAVAILABLE, "cannot reach GitHub at " + api + ": connection refused");
+    } catch (SocketTimeoutException e) {
+      throw new AgentException(
+          ExitCode.GITHUB_UNAVAILABLE, "GitHub at " + api + " did not answer in time");
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.GITHUB_UNAVAILABLE,
+          "cannot reach GitHub at " + api + ": " + e.getClass().getSimpleName());
+    } finally {
+      if (c != null) {
+        c.disconnect();
+      }
+    }
+  }
+
+  private static JsonNode parse(Answer a) {
+    try {
+      JsonNode n = JSON.readTree(a.body());
+      if (n == null || !n.isObject()) {
+        throw new IOException("not an object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.DISPATCH_REJECTED, "GitHub's answer is not JSON (HTTP " + a.status() + ")");
+    }
+  }
+
+  private static AgentException refused(Answer a, String what) {
+    String message = "";
+    try {
+      JsonNode n = JSON.readTree(a.body());
+      message = n == null ? "" : n.path("message").asText("");
+    } catch (IOException e) {
+      // no JSON: the status alone
+    }
+    String clean = message.replaceAll("\\p{Cntrl}", " ").strip();
+    if (clean.length() > 300) {
+      clean = clean.substring(0, 300) + "…";
+    }
+    String hint =
+        switch (a.status()) {
+          case 404 -> " (no such workflow or ref in the repository, or the token cannot see it)";
+          case 403 -> " (the token lacks actions: write on the repository)";
+          default -> "";
+        };
+    return new AgentException(
+        ExitCode.DISPATCH_REJECTED,
+        "GitHub refused to "
+            + what
+            + ": HTTP "
+            + a.status()
+            + (clean.isEmpty() ? "" : " " + clean)
+            + hint);
+  }
+}
