@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.sandbox.internal.host.Host;
 import dev.agentbroker.testkit.demo.DemoStack;
+import dev.agentbroker.testkit.oidc.ActionsOidcIssuer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,47 @@ final class Chain {
   static final Path ROOT =
       Path.of(System.getProperty("e2e.root", "..")).toAbsolutePath().normalize();
   private static DemoStack stack;
+  private static ActionsOidcIssuer actions;
+
+  /** The Actions issuer's clock: real time, unless a test signs a token in the past. */
+  static final OffsetClock ACTIONS_CLOCK = new OffsetClock();
+
+  /**
+   * GitHub's ids of the simulator's acme organisation and svc-a as the Actions issuer states them.
+   */
+  static final long ACME_ID = 90001;
+
+  static final long SVC_A_ID = 700001;
+
+  static final String REUSABLE_WORKFLOW =
+      "acme/agent-workflows/.github/workflows/agent-run.yml@refs/heads/main";
+
+  /**
+   * Two identities of the local Actions issuer: the recommended one (ids and the pinned reusable
+   * workflow) and one matched by name only (the risk `policy lint` warns about).
+   */
+  static final String ACTIONS_IDENTITIES =
+      """
+        - id: actions-agent-run
+          issuer: %1$s
+          claims:
+            repository_owner_id: "%2$d"
+            repository_id: "%3$d"
+            job_workflow_ref: 'acme/agent-workflows/\\.github/workflows/agent-run\\.yml@refs/heads/main'
+          profile: ci
+          grants:
+            - owner: acme
+              repositories: [svc-a]
+              permissions: {contents: write, pull_requests: write}
+        - id: actions-by-name
+          issuer: %1$s
+          subject: "repo:acme/svc-b:ref:refs/heads/main"
+          profile: ci
+          grants:
+            - owner: acme
+              repositories: [svc-b]
+              permissions: {contents: read}
+      """;
 
   private Chain() {}
 
@@ -37,6 +79,19 @@ final class Chain {
       Path jar = ROOT.resolve("broker/target/quarkus-app/quarkus-run.jar");
       assertTrue(Files.isRegularFile(jar), "broker fast-jar missing (build order?): " + jar);
       Path work = Files.createTempDirectory("agent-e2e-");
+      actions = ActionsOidcIssuer.start(ACTIONS_CLOCK);
+      // The local Actions issuer through the github-actions preset, its issuer and JWKS overridden
+      // as for GitHub Enterprise Server.
+      Map<String, String> env =
+          Map.of(
+              "BROKER_JWT_ISSUERS_ACTIONS_PRESET",
+              "github-actions",
+              "BROKER_JWT_ISSUERS_ACTIONS_ISSUER",
+              actions.issuer(),
+              "BROKER_JWT_ISSUERS_ACTIONS_PUBLIC_KEY_LOCATION",
+              actions.jwksUri().toString(),
+              "BROKER_JWT_ISSUERS_ACTIONS_AUDIENCES",
+              "agent-broker");
       stack =
           DemoStack.start(
               new DemoStack.Options(
@@ -44,11 +99,24 @@ final class Chain {
                   work,
                   DemoStackPorts.free(),
                   Optional.of(egressClasspath()),
-                  Map.of(),
-                  true));
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+                  env,
+                  true,
+                  ACTIONS_IDENTITIES.formatted(actions.issuer(), ACME_ID, SVC_A_ID)));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stack.close();
+                    actions.close();
+                  }));
     }
     return stack;
+  }
+
+  /** The local GitHub Actions OIDC issuer the broker trusts (after {@link #get()}). */
+  static ActionsOidcIssuer actions() throws Exception {
+    get();
+    return actions;
   }
 
   static String egressClasspath() throws IOException {

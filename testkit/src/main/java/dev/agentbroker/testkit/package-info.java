@@ -5,6 +5,7 @@
  * valid and deliberately forged — for exercising the broker's front door ({@link
  * dev.agentbroker.testkit.CallerTokens}).
  *
- * <p>The GitHub App API simulator lives in {@code dev.agentbroker.testkit.github}.
+ * <p>The GitHub App API simulator lives in {@code dev.agentbroker.testkit.github}, the GitHub
+ * Actions OIDC issuer in {@code dev.agentbroker.testkit.oidc}.
  */
 package dev.agentbroker.testkit;

@@ -42,14 +42,29 @@ public final class DemoStack implements AutoCloseable {
   public static final List<String> GIT_REPOS =
       List.of("acme/svc-a", "acme/svc-b", "acme/svc-c", "acme/docs");
 
-  /** What to start. */
+  /**
+   * What to start. {@code extraIdentities}: policy identities (YAML list items, indented like the
+   * demo policy's) added to the demo policy, e.g. for a test issuer.
+   */
   public record Options(
       Path brokerJar,
       Path work,
       int brokerPort,
       Optional<String> egressClasspath,
       Map<String, String> extraBrokerEnv,
-      boolean brokerOutputToFile) {}
+      boolean brokerOutputToFile,
+      String extraIdentities) {
+    /** The demo's own set-up: no extra identities. */
+    public Options(
+        Path brokerJar,
+        Path work,
+        int brokerPort,
+        Optional<String> egressClasspath,
+        Map<String, String> extraBrokerEnv,
+        boolean brokerOutputToFile) {
+      this(brokerJar, work, brokerPort, egressClasspath, extraBrokerEnv, brokerOutputToFile, "");
+    }
+  }
 
   private final Options options;
   private final List<Process> children = new ArrayList<>();
@@ -94,7 +109,8 @@ public final class DemoStack implements AutoCloseable {
     Files.writeString(humanPub, TestKeys.publicPem(human.getPublic()));
     Path policy = work.resolve("policy.yaml");
     try (var in = DemoStack.class.getResourceAsStream("/demo/policy.yaml")) {
-      Files.write(policy, in.readAllBytes());
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Files.writeString(policy, text.replace("egress:\n", options.extraIdentities() + "egress:\n"));
     }
     sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), Clock.systemUTC());
     git = GitHttpHost.start(sim, work.resolve("git"), GIT_REPOS);

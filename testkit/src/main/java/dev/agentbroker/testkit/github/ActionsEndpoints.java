@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ final class ActionsEndpoints {
       IssuedToken t = auth.authenticate(req);
       InstallationAuth.Target target = auth.reach(t, req.segment(1), req.segment(2));
       InstallationAuth.require(t, "actions", "read");
-      ActionsState.StoredRun run = actions.run(RequestBodies.number(req.segment(6)));
+      ActionsState.StoredRun run = actions.run(RequestBodies.number(req.segment(5)));
       String repoKey = AdminState.key(target.owner(), target.name());
       if (run == null || !run.workflow().repoKey().equals(repoKey)) {
         throw ApiException.notFound();
@@ -66,7 +65,7 @@ final class ActionsEndpoints {
     IssuedToken t = auth.authenticate(req);
     InstallationAuth.Target target = auth.reach(t, req.segment(1), req.segment(2));
     InstallationAuth.require(t, "actions", "write");
-    ActionsState.Workflow w = actions.workflow(target.owner(), target.name(), req.segment(6));
+    ActionsState.Workflow w = actions.workflow(target.owner(), target.name(), req.segment(5));
     if (w == null) {
       throw ApiException.notFound();
     }
@@ -109,8 +108,7 @@ final class ActionsEndpoints {
     if (!node.isObject()) {
       throw new ApiException(422, Messages.notA("inputs", node, "object"));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isTextual()) {
         throw new ApiException(422, Messages.notA(e.getKey(), e.getValue(), "string"));
       }

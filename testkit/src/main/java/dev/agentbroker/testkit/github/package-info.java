@@ -1,7 +1,8 @@
 /**
  * A faithful, in-process simulator of the GitHub App REST API surface the broker depends on (API
  * version 2022-11-28): App-JWT authentication, installation lookups, installation-token minting,
- * listing and revocation.
+ * listing and revocation, the org-admin calls, workflow dispatch and runs, issue labels and
+ * comments.
  *
  * <p>It is a real HTTP server ({@link com.sun.net.httpserver.HttpServer}) rather than a mock so
  * that the broker's HTTP client, retry and error mapping code are exercised byte-for-byte: JWTs are

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Builds and signs Actions ID tokens. The claim set and its conventions follow tokens GitHub issues:
- * every value but the times is a string (ids and {@code ref_protected} included), {@code aud} is a
- * single string, and {@code nbf} lies ten minutes before {@code iat} (GitHub's tokens carry that
- * allowance for clock skew; {@code exp} is {@code iat} + 5 minutes).
+ * Builds and signs Actions ID tokens. The claim set and its conventions follow tokens GitHub
+ * issues: every value but the times is a string (ids and {@code ref_protected} included), {@code
+ * aud} is a single string, and {@code nbf} lies ten minutes before {@code iat} (GitHub's tokens
+ * carry that allowance for clock skew; {@code exp} is {@code iat} + 5 minutes).
  */
 final class ActionsTokens {
   static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
@@ -24,11 +24,37 @@ final class ActionsTokens {
   /** Every claim a token can carry, for the discovery document. */
   static final List<String> CLAIMS =
       List.of(
-          "sub", "aud", "exp", "iat", "iss", "jti", "nbf", "ref", "sha", "repository",
-          "repository_id", "repository_owner", "repository_owner_id", "run_id", "run_number",
-          "run_attempt", "actor", "actor_id", "workflow", "workflow_ref", "workflow_sha",
-          "head_ref", "base_ref", "event_name", "ref_type", "ref_protected", "environment",
-          "job_workflow_ref", "job_workflow_sha", "repository_visibility", "runner_environment");
+          "sub",
+          "aud",
+          "exp",
+          "iat",
+          "iss",
+          "jti",
+          "nbf",
+          "ref",
+          "sha",
+          "repository",
+          "repository_id",
+          "repository_owner",
+          "repository_owner_id",
+          "run_id",
+          "run_number",
+          "run_attempt",
+          "actor",
+          "actor_id",
+          "workflow",
+          "workflow_ref",
+          "workflow_sha",
+          "head_ref",
+          "base_ref",
+          "event_name",
+          "ref_type",
+          "ref_protected",
+          "environment",
+          "job_workflow_ref",
+          "job_workflow_sha",
+          "repository_visibility",
+          "runner_environment");
 
   private ActionsTokens() {}
 

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The issuer's RSA-2048 signing keys. The newest signs; every key still held is published, which
- * is how an issuer rotates without breaking tokens already handed out.
+ * The issuer's RSA-2048 signing keys. The newest signs; every key still held is published, which is
+ * how an issuer rotates without breaking tokens already handed out.
  */
 final class IssuerKeys {
   static final ObjectMapper JSON = new ObjectMapper();

@@ -47,7 +47,7 @@ final class OidcHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+    try {
       ex.getRequestBody().readAllBytes();
       String path = ex.getRequestURI().getPath();
       Job job = jobs.get(path);
@@ -68,6 +68,8 @@ final class OidcHandler implements HttpHandler {
       } else {
         tokenRequest(ex, job);
       }
+    } finally {
+      ex.close();
     }
   }
 

@@ -25,7 +25,8 @@ public final class Commands {
         TokenCommand.class,
         CredentialCommand.class,
         DoctorCommand.class,
-        FirewallCommand.class
+        FirewallCommand.class,
+        DispatchCommand.class
       })
   static final class Root implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
