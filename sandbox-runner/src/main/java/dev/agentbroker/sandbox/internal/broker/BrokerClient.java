@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.http.JsonHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,7 +24,6 @@ import java.util.regex.Pattern;
  * problem document's stable {@code code} (RFC 9457): the launcher never guesses from text.
  */
 public final class BrokerClient {
-  static final String USER_AGENT = "agent-broker-sandbox-runner/0.1";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LEASE_ID = Pattern.compile("lease_[0-9a-f]{32}");
 
@@ -102,7 +95,7 @@ public final class BrokerClient {
    * already ended) is reported as such, not as success.
    */
   public RevokeOutcome revoke(String leaseId) {
-    Response r = exchange("DELETE", "/token/" + leaseId, null, true, "revoke");
+    JsonHttp.Response r = exchange("DELETE", "/token/" + leaseId, null, true, "revoke");
     if (r.status() == 204) {
       return RevokeOutcome.REVOKED;
     }
@@ -124,7 +117,7 @@ public final class BrokerClient {
   }
 
   private JsonNode send(String method, String path, String body, int expected, String what) {
-    Response r = exchange(method, path, body, true, what);
+    JsonHttp.Response r = exchange(method, path, body, true, what);
     if (r.status() != expected) {
       throw Problem.of(r).toException(what);
     }
@@ -140,63 +133,18 @@ public final class BrokerClient {
     }
   }
 
-  /** A broker answer: status, body (capped at 1 MiB), and Retry-After if any. */
-  record Response(int status, String body, String retryAfter) {}
-
-  /**
-   * One request over {@link HttpURLConnection}: a CLI pays for every class it loads, and the JDK's
-   * HttpClient costs ~150 ms of start-up per process (its selector thread and executor) for no gain
-   * on a handful of sequential calls. No proxy (the broker is addressed directly), no redirects (a
-   * redirect could carry the caller JWT elsewhere).
-   */
-  private Response exchange(String method, String path, String body, boolean auth, String what) {
-    HttpURLConnection c = null;
+  /** One request to the broker; the caller JWT is fetched for this request only. */
+  private JsonHttp.Response exchange(
+      String method, String path, String body, boolean auth, String what) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    if (auth) {
+      headers.put("Authorization", "Bearer " + callerJwt.get());
+    }
     try {
-      c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
-      c.setInstanceFollowRedirects(false);
-      c.setConnectTimeout((int) connectTimeout.toMillis());
-      c.setReadTimeout((int) timeout.toMillis());
-      c.setRequestMethod(method);
-      c.setRequestProperty("User-Agent", USER_AGENT);
-      c.setRequestProperty("Accept", "application/json");
-      if (auth) {
-        c.setRequestProperty("Authorization", "Bearer " + callerJwt.get());
-      }
-      if (body != null) {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        c.setDoOutput(true);
-        // Not streaming: in streaming mode a 401 surfaces as an exception without its body.
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-          out.write(b);
-        }
-      }
-      int status = c.getResponseCode();
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      String text = "";
-      if (in != null) {
-        try (in) {
-          text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-        }
-      }
-      String retry = c.getHeaderField("Retry-After");
-      return new Response(status, text, retry == null ? "" : retry);
-    } catch (SocketTimeoutException e) {
-      throw unavailable(
-          what,
-          e.getMessage() != null && e.getMessage().contains("connect")
-              ? "connection timed out"
-              : "no answer within " + timeout.toSeconds() + " s");
-    } catch (ConnectException e) {
-      throw unavailable(what, "connection refused");
-    } catch (IOException e) {
-      throw unavailable(
-          what,
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    } finally {
-      if (c != null) {
-        c.disconnect();
-      }
+      return JsonHttp.exchange(base.resolve(path), method, headers, body, connectTimeout, timeout);
+    } catch (JsonHttp.Unreachable e) {
+      throw unavailable(what, e.getMessage());
     }
   }
 

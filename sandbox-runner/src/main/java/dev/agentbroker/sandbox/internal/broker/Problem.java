@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.http.JsonHttp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ record Problem(
     String retryAfter) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static Problem of(BrokerClient.Response r) {
+  static Problem of(JsonHttp.Response r) {
     String code = "";
     String reason = "";
     String detail = "";

@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.http.JsonHttp;
 import dev.agentbroker.sandbox.internal.settings.RepoRef;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +23,6 @@ import java.util.Optional;
  * part of an error.
  */
 public final class GitHubActions {
-  static final String USER_AGENT = "agent-broker-sandbox-runner/0.1";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final URI api;
   private final String token;
@@ -92,52 +87,30 @@ public final class GitHubActions {
   private record Answer(int status, String body) {}
 
   private Answer call(String method, String path, String body) {
-    HttpURLConnection c = null;
+    Map<String, String> headers =
+        Map.of(
+            "Accept", "application/vnd.github+json",
+            "X-GitHub-Api-Version", "2022-11-28",
+            "Authorization", "Bearer " + token);
+    JsonHttp.Response r;
     try {
-      c = (HttpURLConnection) URI.create(api + path).toURL().openConnection(Proxy.NO_PROXY);
-      c.setInstanceFollowRedirects(false);
-      c.setConnectTimeout(10_000);
-      c.setReadTimeout(30_000);
-      c.setRequestMethod(method);
-      c.setRequestProperty("User-Agent", USER_AGENT);
-      c.setRequestProperty("Accept", "application/vnd.github+json");
-      c.setRequestProperty("X-GitHub-Api-Version", "2022-11-28");
-      c.setRequestProperty("Authorization", "Bearer " + token);
-      if (body != null) {
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-          out.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      int status = c.getResponseCode();
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      String text = "";
-      if (in != null) {
-        try (in) {
-          text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-        }
-      }
-      if (status >= 500) {
-        throw new AgentException(
-            ExitCode.GITHUB_UNAVAILABLE, "GitHub answered HTTP " + status + " at " + api);
-      }
-      return new Answer(status, text);
-    } catch (ConnectException e) {
+      r =
+          JsonHttp.exchange(
+              URI.create(api + path),
+              method,
+              headers,
+              body,
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(30));
+    } catch (JsonHttp.Unreachable e) {
       throw new AgentException(
-          ExitCode.GITHUB_UNAVAILABLE, "cannot reach GitHub at " + api + ": connection refused");
-    } catch (SocketTimeoutException e) {
-      throw new AgentException(
-          ExitCode.GITHUB_UNAVAILABLE, "GitHub at " + api + " did not answer in time");
-    } catch (IOException e) {
-      throw new AgentException(
-          ExitCode.GITHUB_UNAVAILABLE,
-          "cannot reach GitHub at " + api + ": " + e.getClass().getSimpleName());
-    } finally {
-      if (c != null) {
-        c.disconnect();
-      }
+          ExitCode.GITHUB_UNAVAILABLE, "cannot reach GitHub at " + api + ": " + e.getMessage());
     }
+    if (r.status() >= 500) {
+      throw new AgentException(
+          ExitCode.GITHUB_UNAVAILABLE, "GitHub answered HTTP " + r.status() + " at " + api);
+    }
+    return new Answer(r.status(), r.body());
   }
 
   private static JsonNode parse(Answer a) {
