@@ -158,6 +158,7 @@ class CredentialHelperE2ETest {
     assertTrue(
         logBytes.toString(StandardCharsets.UTF_8).contains("action=erase outcome=erased"),
         "git told the helper");
+    clock.advance(TokenCache.MIN_INTERVAL); // re-mints are at most one per interval
     assertEquals(0, git("ls-remote", url).exit(), "the next command gets a fresh token");
     assertNotEquals(token, cache.get().lease().token());
   }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
+import dev.agentbroker.sandbox.internal.host.Bounded;
 import dev.agentbroker.sandbox.internal.settings.CallerSource;
 import dev.agentbroker.sandbox.internal.settings.Settings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -90,19 +89,16 @@ public final class CallerCredentials implements Supplier<String> {
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     try {
       Process p = pb.start();
-      byte[] out;
-      try (InputStream in = p.getInputStream()) {
-        out = in.readNBytes(MAX_BYTES + 1);
-      }
-      if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      Bounded.Outcome o = Bounded.await(p, MAX_BYTES + 1, COMMAND_TIMEOUT.toSeconds());
+      if (o.timedOut()) {
         throw new AgentException(
             ExitCode.CALLER_CREDENTIAL, origin() + " did not finish within 30 s");
       }
-      if (p.exitValue() != 0) {
+      if (o.exit() != 0) {
         throw new AgentException(
-            ExitCode.CALLER_CREDENTIAL, origin() + " exited with status " + p.exitValue());
+            ExitCode.CALLER_CREDENTIAL, origin() + " exited with status " + o.exit());
       }
+      byte[] out = o.output();
       if (out.length > MAX_BYTES) {
         throw new AgentException(
             ExitCode.CALLER_CREDENTIAL, origin() + " printed more than 64 KiB");

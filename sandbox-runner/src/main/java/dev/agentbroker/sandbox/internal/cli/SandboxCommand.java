@@ -138,7 +138,17 @@ abstract class SandboxCommand implements Callable<Integer> {
       if (!Files.isDirectory(p)) {
         throw new AgentException(ExitCode.USAGE, "--workspace " + p + " is not a directory");
       }
+      if (p.toString().contains(":") || p.toString().contains(",")) {
+        // Both would be read as separators by the runtimes' --volume/--mount syntax.
+        throw new AgentException(
+            ExitCode.USAGE, "--workspace " + p + " must not contain ':' or ','");
+      }
       ws = Optional.of(p);
+    }
+    if (!s.image().matches("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}")) {
+      // An image starting with '-' would be read by the runtime as one of its own flags.
+      throw new AgentException(
+          ExitCode.USAGE, "--image '" + s.image() + "' is not an image reference");
     }
     try {
       Duration t = timeout == null ? d.timeout() : Values.duration("--timeout", timeout);

@@ -19,10 +19,20 @@ public final class TokenCache {
   /** Re-mint when less than this is left (a git push must not start with a dying token). */
   public static final Duration REUSE_MARGIN = Duration.ofMinutes(10);
 
+  /**
+   * A sandbox can force re-mints (get, erase, get, …): at most one every {@link #MIN_INTERVAL} and
+   * {@link #MAX_MINTS} per run, so it cannot pile up live tokens or load the broker. A real git
+   * session needs one mint an hour, plus one after a rejected token.
+   */
+  public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+
+  public static final int MAX_MINTS = 30;
+
   private final Supplier<Lease> minter;
   private final Clock clock;
   private final List<Lease> issued = new ArrayList<>();
   private Lease current;
+  private java.time.Instant lastMint;
   private boolean closed;
 
   public TokenCache(Supplier<Lease> minter, Clock clock) {
@@ -42,7 +52,18 @@ public final class TokenCache {
         && Duration.between(clock.instant(), current.expiresAt()).compareTo(REUSE_MARGIN) > 0) {
       return new Answer(current, false);
     }
+    if (issued.size() >= MAX_MINTS) {
+      throw new AgentException(
+          ExitCode.BROKER_REFUSED, "this run already minted " + MAX_MINTS + " tokens");
+    }
+    if (lastMint != null
+        && Duration.between(lastMint, clock.instant()).compareTo(MIN_INTERVAL) < 0) {
+      throw new AgentException(
+          ExitCode.BROKER_REFUSED,
+          "a token was minted less than " + MIN_INTERVAL.toSeconds() + " s ago");
+    }
     current = minter.get();
+    lastMint = clock.instant();
     issued.add(current);
     return new Answer(current, true);
   }

@@ -1,13 +1,12 @@
 package dev.agentbroker.sandbox.internal.net;
 
+import dev.agentbroker.sandbox.internal.host.Bounded;
 import dev.agentbroker.sandbox.internal.host.Host;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the host tools the network set-up needs ({@code ip}, {@code nft}) with a fixed argv and an
@@ -45,15 +44,11 @@ public class HostCommands {
           in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
       }
-      byte[] out;
-      try (InputStream o = p.getInputStream()) {
-        out = o.readNBytes(1 << 20);
-      }
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      Bounded.Outcome o = Bounded.await(p, 1 << 20, 10);
+      if (o.timedOut()) {
         return new Result(-1, argv.get(0) + " did not finish within 10 s");
       }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+      return new Result(o.exit(), new String(o.output(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Result(-1, argv.get(0) + " could not be started: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -217,11 +217,25 @@ public final class SandboxNetwork implements AutoCloseable {
     teardown(host, slot, firewalled);
   }
 
+  /**
+   * In this order, so the link is never up without its firewall: kill whatever still runs in the
+   * namespace (a container that outlived its launcher), delete the host end of the link (which
+   * takes the sandbox end with it), delete the namespace, and only then the nftables table.
+   */
   private static void teardown(HostCommands host, int slot, boolean firewalled) {
+    HostCommands.Result pids = host.run(List.of("ip", "netns", "pids", name(slot)), null);
+    if (pids.ok() && !pids.output().isBlank()) {
+      List<String> kill = new java.util.ArrayList<>(List.of("kill", "-9"));
+      pids.output().lines().map(String::strip).filter(l -> l.matches("[0-9]+")).forEach(kill::add);
+      if (kill.size() > 2) {
+        host.run(kill, null);
+      }
+    }
+    host.run(List.of("ip", "link", "del", "agh" + slot), null);
+    host.run(List.of("ip", "netns", "del", name(slot)), null);
     if (firewalled) {
       host.run(List.of("nft", "delete", "table", "inet", NftRules.table(slot)), null);
     }
-    host.run(List.of("ip", "netns", "del", name(slot)), null);
     try {
       Files.deleteIfExists(OWNER_DIR.resolve(name(slot)));
     } catch (IOException e) {

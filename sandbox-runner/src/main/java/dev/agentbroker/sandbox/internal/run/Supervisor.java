@@ -42,11 +42,18 @@ final class Supervisor {
         interactive || System.console() == null
             ? ProcessBuilder.Redirect.INHERIT
             : ProcessBuilder.Redirect.from(new File("/dev/null")));
-    try {
-      process = pb.start();
-    } catch (IOException e) {
-      throw new AgentException(
-          ExitCode.SANDBOX_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage());
+    synchronized (this) {
+      // stop() ran first (a signal during set-up): the sandbox must not start at all.
+      if (stopped) {
+        throw new AgentException(
+            ExitCode.SANDBOX_FAILED, "the run was stopped before its sandbox started");
+      }
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        throw new AgentException(
+            ExitCode.SANDBOX_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage());
+      }
     }
     try {
       if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -10,11 +10,11 @@ import dev.agentbroker.sandbox.internal.runtime.CgroupLimits;
 import java.util.List;
 
 /**
- * Everything a run must undo, registered as it is created and undone once, in this order: stop the
- * sandbox, revoke every token (promptly: the sandbox is gone, nothing may use them), then the
- * credential endpoint, the network namespace and firewall (concurrently with the revocations), the
- * cgroups and the helper files. Runs from the normal path, from errors and from the JVM's shutdown
- * hook (Ctrl-C, SIGTERM), whichever comes first.
+ * Everything a run must undo, registered as it is created and undone once, in this order: close the
+ * credential endpoint, revoke every token while the sandbox is being stopped, then the network
+ * namespace and firewall, the cgroups and the helper files. Something registered after the teardown
+ * ran (a signal during set-up) is undone at once. Runs from the normal path, from errors and from
+ * the JVM's shutdown hook (Ctrl-C, SIGTERM), whichever comes first.
  */
 final class Teardown {
   private final BrokerClient broker;
@@ -36,26 +36,44 @@ final class Teardown {
 
   synchronized void supervisor(Supervisor s) {
     supervisor = s;
+    if (done) {
+      s.stop();
+    }
   }
 
   synchronized void tokens(TokenCache c) {
     tokens = c;
+    if (done) {
+      c.close();
+    }
   }
 
   synchronized void endpoint(CredentialEndpoint e) {
     endpoint = e;
+    if (done) {
+      e.close();
+    }
   }
 
   synchronized void network(SandboxNetwork n) {
     network = n;
+    if (done) {
+      n.close();
+    }
   }
 
   synchronized void cgroups(CgroupLimits c) {
     cgroups = c;
+    if (done) {
+      c.close();
+    }
   }
 
   synchronized void files(HelperFiles f) {
     files = f;
+    if (done) {
+      f.close();
+    }
   }
 
   synchronized int revoked() {
@@ -71,18 +89,16 @@ final class Teardown {
       return;
     }
     done = true;
-    if (supervisor != null) {
-      supervisor.stop();
-    }
     if (endpoint != null) {
-      endpoint.close();
+      endpoint.close(); // no new token from here on
     }
-    // The namespace and firewall go away while the tokens are revoked: both only wait on other
-    // processes (ip, nft; the broker), and the sandbox that could use either is already gone.
-    Thread net = null;
-    if (network != null) {
-      net = new Thread(network::close, "agent-network-teardown");
-      net.start();
+    // Revoke while the sandbox is being stopped, not after: a runner cancelling a job sends
+    // SIGTERM and kills the launcher about ten seconds later, which a container's grace period
+    // could otherwise use up before a single token is revoked.
+    Thread stopper = null;
+    if (supervisor != null) {
+      stopper = new Thread(supervisor::stop, "agent-sandbox-stop");
+      stopper.start();
     }
     if (tokens != null) {
       List<Lease> all = tokens.close();
@@ -105,12 +121,15 @@ final class Teardown {
         }
       }
     }
-    if (net != null) {
+    if (stopper != null) {
       try {
-        net.join();
+        stopper.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (network != null) {
+      network.close(); // after the sandbox is gone; kills anything left in the namespace first
     }
     if (cgroups != null) {
       cgroups.close();

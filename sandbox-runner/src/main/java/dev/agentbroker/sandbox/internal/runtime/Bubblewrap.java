@@ -99,9 +99,9 @@ public final class Bubblewrap implements Backend {
     if (s.netnsPath().isEmpty()) {
       a.add("--unshare-net");
     }
-    if (!s.interactive()) {
-      a.add("--new-session"); // no TIOCSTI into the launcher's terminal
-    }
+    // Always: a sandbox in the launcher's session could push input into root's terminal
+    // (TIOCSTI). An interactive shell therefore runs without job control.
+    a.add("--new-session");
     if (s.rootfs().equals("host")) {
       hostRoot(a, s.helperDir());
     } else {

@@ -114,8 +114,8 @@ public final class Settings {
       }
     }
     String rootfs = rootfs();
-    if (!HOST_ROOTFS.equals(rootfs) && !Files.isDirectory(Path.of(rootfs))) {
-      problems.add(ROOTFS + ": " + rootfs + " is not a directory (or 'host')");
+    if (!HOST_ROOTFS.equals(rootfs)) {
+      rootfsProblem(Path.of(rootfs)).ifPresent(p -> problems.add(ROOTFS + ": " + p));
     }
     try {
       subnet = SubnetPool.parse(values.getOrDefault(SANDBOX_SUBNET, DEFAULT_SUBNET));
@@ -139,6 +139,29 @@ public final class Settings {
     if (!gitHost.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
       problems.add(GIT_HOST + ": '" + RepoRef.printable(gitHost) + "' is not HOST or HOST:PORT");
     }
+  }
+
+  /**
+   * bwrap binds the rootfs's entries with root's privileges: a directory that another user can
+   * change could swap an entry for a link to anywhere between the launcher's listing and the bind.
+   */
+  static Optional<String> rootfsProblem(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.of(dir + " is not a directory (or 'host')");
+    }
+    try {
+      Object uid = Files.getAttribute(dir, "unix:uid");
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          Files.getPosixFilePermissions(dir);
+      if (!Integer.valueOf(0).equals(uid)
+          || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+          || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+        return Optional.of(dir + " must be owned by root and not writable by group or others");
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return Optional.of(dir + " cannot be checked: " + e.getMessage());
+    }
+    return Optional.empty();
   }
 
   /** Throws (exit 65) listing every problem plus the broker settings that are missing. */

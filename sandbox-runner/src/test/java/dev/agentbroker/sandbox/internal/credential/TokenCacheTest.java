@@ -54,7 +54,21 @@ class TokenCacheTest {
     assertFalse(cache.erase("ghs_other"), "another token is not the current one");
     assertFalse(cache.get().minted());
     assertTrue(cache.erase(t));
+    assertThrows(AgentException.class, cache::get, "not within 10 s of the last mint");
+    clock.advance(TokenCache.MIN_INTERVAL);
     assertTrue(cache.get().minted());
+  }
+
+  @Test
+  void aSandboxCannotForceMoreThanTheCapOfMints() {
+    for (int i = 0; i < TokenCache.MAX_MINTS; i++) {
+      Lease l = cache.get().lease();
+      cache.erase(l.token());
+      clock.advance(TokenCache.MIN_INTERVAL);
+    }
+    AgentException e = assertThrows(AgentException.class, cache::get);
+    assertTrue(e.getMessage().contains("already minted 30 tokens"), e.getMessage());
+    assertEquals(TokenCache.MAX_MINTS, cache.mints());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +74,23 @@ class SettingsTest {
     AgentException e = assertThrows(AgentException.class, s::requireBroker);
     assertTrue(e.getMessage().contains("must not carry credentials"), e.getMessage());
     assertTrue(!e.getMessage().contains("secret"), "the secret is not echoed: " + e.getMessage());
+  }
+
+  @Test
+  void aRootfsOthersCanChangeIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Settings open = Settings.load(Map.of("AGENT_ROOTFS", dir.toString()), Map.of());
+    assertTrue(
+        open.problems().stream()
+            .anyMatch(p -> p.contains("must be owned by root and not writable by group or others")),
+        open.problems().toString());
+    java.nio.file.Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals(
+        List.of(),
+        Settings.load(Map.of("AGENT_ROOTFS", dir.toString()), Map.of()).problems(),
+        "root-owned 0755 (tests run as root)");
   }
 }
