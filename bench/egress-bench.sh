@@ -65,7 +65,7 @@ policy_file: policy.yaml
 audit_dir: audit
 limits: {max_tunnels_per_client: 4096, max_tunnels_total: 8192}
 groups:
-  internal: {ports: [$ORIGIN_PORT], internal_hosts: [origin.test]}
+  internal: {ports: [$ORIGIN_PORT], internal_hosts: [origin.test], allow_ips: ["127.0.0.1/32"]}
 YAML
 
 cat > "$WORK/squid.conf" <<CONF

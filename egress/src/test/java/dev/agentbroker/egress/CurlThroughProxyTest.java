@@ -125,7 +125,8 @@ class CurlThroughProxyTest {
 
   @Test
   void ipLiteralRefused() throws Exception {
-    Curl.Result r = curl("https://127.0.0.1:" + origin.port() + "/small");
+    // 127.0.0.9 is outside the test group's allow_ips (127.0.0.0/29).
+    Curl.Result r = curl("https://127.0.0.9:" + origin.port() + "/small");
     assertNotEquals(0, r.exit());
     assertEquals("ip_literal", h.next("egress.connect").reason());
     curl("https://[::1]:" + origin.port() + "/small");

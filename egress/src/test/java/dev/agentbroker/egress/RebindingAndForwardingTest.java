@@ -85,6 +85,27 @@ class RebindingAndForwardingTest {
   }
 
   @Test
+  void anInternalHostGetsLoopbackOnlyWhereAllowIpsListsIt() throws Exception {
+    // rebind.test is internal, and the group's allow_ips is 127.0.0.0/29: 127.0.0.9 is loopback
+    // outside it, so internal_hosts alone must not let the proxy connect there (before the fix it
+    // did, and the refused connect came back as 502 connect_failed instead of 403).
+    String get = "GET http://rebind.test:" + origin.port() + "/small HTTP/1.1\r\n\r\n";
+    h.answer("rebind.test", "127.0.0.9");
+    String resp = Raw.exchange(h.proxyPort(), get);
+    assertTrue(resp.startsWith("HTTP/1.1 403 "), resp);
+    EgressDecision d = h.next("egress.connect");
+    assertEquals("forbidden_address", d.reason());
+    assertEquals("127.0.0.9", d.address());
+    // One listed answer does not excuse an unlisted one next to it.
+    h.answer("rebind.test", "127.0.0.1", "127.0.0.9");
+    resp = Raw.exchange(h.proxyPort(), get);
+    assertTrue(resp.startsWith("HTTP/1.1 403 "), resp);
+    assertEquals("127.0.0.9", h.next("egress.connect").address());
+    h.answer("rebind.test", "127.0.0.1");
+    assertTrue(Raw.exchange(h.proxyPort(), get).startsWith("HTTP/1.1 200 OK"));
+  }
+
+  @Test
   void aRefusedAddressFallsBackToTheNextCheckedOne() throws Exception {
     // Nothing listens on 127.0.0.2-4 (the origin is bound to 127.0.0.1 only): refused at once.
     String get = "GET http://rebind.test:" + origin.port() + "/small HTTP/1.1\r\n\r\n";

@@ -61,7 +61,7 @@ class SettingsReloadTest {
         "listen: [\"127.0.0.1:0\"]\npolicy_file: policy.yaml\nreload_interval: 1h\n"
             + "groups: {test: {ports: ["
             + port
-            + "], internal_hosts: [origin.test]}}\n"
+            + "], internal_hosts: [origin.test], allow_ips: [\"127.0.0.1/32\"]}}\n"
             + "proxy_users: {agent-7: {password_sha256: "
             + hashes
             + "}}\n");

@@ -1,95 +1,79 @@
 package dev.agentbroker.policy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * GitHub App permission vocabulary (REST API version 2022-11-28).
+ * GitHub App permission vocabulary (REST API version 2022-11-28), loaded from {@link #RESOURCE}:
+ * the names and levels of the {@code app-permissions} schema of GitHub's REST API description,
+ * extracted by {@code policy/tools/app-permissions.mjs}. The testkit's GitHub simulator loads the
+ * same file, so the broker and the simulator it is tested against cannot drift apart.
  *
  * <p>Kept as a closed list on purpose: a typo in a policy ({@code pull_request} instead of {@code
  * pull_requests}) must fail the policy load rather than silently grant nothing, and a token request
- * naming a permission GitHub does not know must be denied before any call to GitHub.
+ * naming a permission GitHub does not know must be denied before any call to GitHub. A resource
+ * that is missing or malformed fails class initialisation: nothing is allowed without it.
  */
 public final class GitHubPermissions {
 
-  private static final List<String> READ_WRITE = List.of("read", "write");
-  private static final List<String> READ_WRITE_ADMIN = List.of("read", "write", "admin");
-  private static final List<String> WRITE_ONLY = List.of("write");
-  private static final List<String> READ_ONLY = List.of("read");
+  /** Class-path location of the catalogue (JSON: {@code permissions: {name: [levels]}}). */
+  public static final String RESOURCE = "/dev/agentbroker/policy/app-permissions.json";
 
-  private static final Map<String, List<String>> LEVELS = build();
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Map<String, List<String>> LEVELS = load();
 
   private GitHubPermissions() {}
 
-  private static Map<String, List<String>> build() {
+  private static Map<String, List<String>> load() {
+    try (InputStream in = GitHubPermissions.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("permission catalogue " + RESOURCE + " is missing");
+      }
+      return parse(new Yaml(new SafeConstructor(new LoaderOptions())).load(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+  }
+
+  /** Validates the catalogue's shape; any surprise is an error, never a skipped entry. */
+  static Map<String, List<String>> parse(Object document) {
+    if (!(document instanceof Map<?, ?> root)
+        || !(root.get("permissions") instanceof Map<?, ?> permissions)
+        || permissions.isEmpty()) {
+      throw new IllegalStateException(RESOURCE + ": no 'permissions' object");
+    }
     Map<String, List<String>> m = new TreeMap<>();
-    for (String name :
-        List.of(
-            "actions",
-            "administration",
-            "artifact_metadata",
-            "attestations",
-            "checks",
-            "code_quality",
-            "codespaces",
-            "contents",
-            "dependabot_secrets",
-            "deployments",
-            "discussions",
-            "environments",
-            "issues",
-            "merge_queues",
-            "metadata",
-            "packages",
-            "pages",
-            "pull_requests",
-            "repository_custom_properties",
-            "repository_hooks",
-            "secret_scanning_alerts",
-            "secrets",
-            "security_events",
-            "single_file",
-            "statuses",
-            "vulnerability_alerts",
-            "custom_properties_for_organizations",
-            "members",
-            "organization_administration",
-            "organization_custom_roles",
-            "organization_custom_org_roles",
-            "organization_copilot_seat_management",
-            "organization_copilot_agent_settings",
-            "organization_announcement_banners",
-            "organization_hooks",
-            "organization_personal_access_tokens",
-            "organization_personal_access_token_requests",
-            "organization_packages",
-            "organization_secrets",
-            "organization_self_hosted_runners",
-            "organization_user_blocking",
-            "email_addresses",
-            "followers",
-            "git_ssh_keys",
-            "gpg_keys",
-            "interaction_limits",
-            "starring")) {
-      m.put(name, READ_WRITE);
+    for (Map.Entry<?, ?> e : permissions.entrySet()) {
+      if (!(e.getKey() instanceof String name) || !NAME.matcher(name).matches()) {
+        throw new IllegalStateException(RESOURCE + ": bad permission name '" + e.getKey() + "'");
+      }
+      if (!(e.getValue() instanceof List<?> raw) || raw.isEmpty()) {
+        throw new IllegalStateException(RESOURCE + ": '" + name + "' has no levels");
+      }
+      List<String> levels = new ArrayList<>();
+      for (Object level : raw) {
+        if (!(level instanceof String l) || rank(l) == 0 || levels.contains(l)) {
+          throw new IllegalStateException(
+              RESOURCE + ": '" + name + "' has a bad level '" + level + "'");
+        }
+        levels.add(l);
+      }
+      levels.sort(Comparator.comparingInt(GitHubPermissions::rank));
+      m.put(name, List.copyOf(levels));
     }
-    for (String name :
-        List.of(
-            "repository_projects",
-            "organization_projects",
-            "organization_custom_properties",
-            "enterprise_custom_properties_for_organizations")) {
-      m.put(name, READ_WRITE_ADMIN);
-    }
-    m.put("workflows", WRITE_ONLY);
-    m.put("profile", WRITE_ONLY);
-    m.put("organization_events", READ_ONLY);
-    m.put("organization_plan", READ_ONLY);
     return Map.copyOf(m);
   }
 

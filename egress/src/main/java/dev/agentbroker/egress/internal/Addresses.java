@@ -102,34 +102,42 @@ public final class Addresses {
   }
 
   /**
-   * Why an address is not an ordinary public unicast address, or empty when it is. IPv6 forms that
-   * embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the embedded address, so
-   * {@code ::ffff:169.254.169.254} is as forbidden as the plain form.
+   * Class of RFC 1918, carrier-grade NAT and ULA addresses: the only one internal hosts may use.
+   */
+  public static final String PRIVATE = "private";
+
+  /**
+   * Why an address is not an ordinary public unicast address, or empty when it is: {@code
+   * loopback}, {@code private}, {@code link_local}, {@code metadata}, {@code site_local}, {@code
+   * multicast}, {@code unspecified}, {@code local_nat64} or {@code reserved}.
+   *
+   * <p>IPv6 forms that carry an IPv4 address to a translator or tunnel (mapped {@code
+   * ::ffff:0:0/96}, translated {@code ::ffff:0:0:0/96}, compatible {@code ::/96}, NAT64 {@code
+   * 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by the embedded address, so {@code
+   * ::ffff:169.254.169.254} is as forbidden as the plain form. Where the embedded address cannot be
+   * found ({@code 64:ff9b:1::/48}, whose prefix length is the local network's choice) or the form
+   * is a tunnel nobody serves an API from (Teredo {@code 2001::/32}), the address is never public.
+   * Only global unicast {@code 2000::/3} can be public at all: everything outside the assigned
+   * blocks is {@code reserved}.
    */
   public static Optional<String> special(InetAddress address) {
     byte[] b = address.getAddress();
     if (b.length == 4) {
-      return special4(b);
-    }
-    if (isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-      return special4(Arrays.copyOfRange(b, 12, 16)); // ::ffff:a.b.c.d
-    }
-    if (isZero(b, 0, 16)) {
-      return Optional.of("unspecified");
-    }
-    if (isZero(b, 0, 15) && b[15] == 1) {
-      return Optional.of("loopback");
-    }
-    if (isZero(b, 0, 12)) {
-      return special4(Arrays.copyOfRange(b, 12, 16)).or(() -> Optional.of("reserved"));
+      return special4(b, 0);
     }
     int b0 = b[0] & 0xff;
     int b1 = b[1] & 0xff;
     if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
-      return special4(Arrays.copyOfRange(b, 12, 16)); // 64:ff9b::/96 NAT64
+      if (isZero(b, 4, 12)) {
+        return special4(b, 12); // 64:ff9b::/96 well-known NAT64
+      }
+      if (b[4] == 0 && b[5] == 1) {
+        return Optional.of("local_nat64"); // 64:ff9b:1::/48 (RFC 8215): embedding unknown
+      }
+      return Optional.of("reserved");
     }
-    if (b0 == 0x20 && b1 == 0x02) {
-      return special4(Arrays.copyOfRange(b, 2, 6)); // 2002::/16 6to4
+    if (b0 == 0x00) {
+      return special0(b);
     }
     if (b0 == 0xff) {
       return Optional.of("multicast");
@@ -140,18 +148,72 @@ public final class Addresses {
     if (b0 == 0xfe && (b1 & 0xc0) == 0xc0) {
       return Optional.of("site_local");
     }
-    if ((b0 & 0xfe) == 0xfc) {
-      return Optional.of("private"); // fc00::/7 ULA (includes fd00:ec2::254 metadata)
+    if (b0 == 0xfd && b1 == 0x00 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2) {
+      return Optional.of("metadata"); // fd00:ec2::/32: the EC2 metadata service, DNS and NTP
     }
-    if (b0 == 0x20 && b1 == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
-      return Optional.of("reserved"); // 2001:db8::/32 documentation
+    if ((b0 & 0xfe) == 0xfc) {
+      return Optional.of(PRIVATE); // fc00::/7 ULA
+    }
+    if ((b0 & 0xe0) != 0x20) {
+      return Optional.of("reserved"); // outside global unicast 2000::/3
+    }
+    return specialGlobal(b);
+  }
+
+  /** {@code ::/8}: unspecified, loopback and the IPv4-carrying forms; the rest is unassigned. */
+  private static Optional<String> special0(byte[] b) {
+    if (isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+      return special4(b, 12); // ::ffff:a.b.c.d mapped
+    }
+    if (isZero(b, 0, 8)
+        && (b[8] & 0xff) == 0xff
+        && (b[9] & 0xff) == 0xff
+        && b[10] == 0
+        && b[11] == 0) {
+      return special4(b, 12); // ::ffff:0:a.b.c.d translated (SIIT)
+    }
+    if (isZero(b, 0, 16)) {
+      return Optional.of("unspecified");
+    }
+    if (isZero(b, 0, 15) && b[15] == 1) {
+      return Optional.of("loopback");
+    }
+    if (isZero(b, 0, 12)) {
+      return special4(b, 12).or(() -> Optional.of("reserved")); // ::a.b.c.d compatible
+    }
+    return Optional.of("reserved");
+  }
+
+  /** Inside {@code 2000::/3}: tunnels and blocks that are never a real destination. */
+  private static Optional<String> specialGlobal(byte[] b) {
+    int w0 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
+    int w1 = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    if (w0 == 0x2002) {
+      return special4(b, 2); // 6to4
+    }
+    if (w0 == 0x2001 && w1 == 0x0000) {
+      // Teredo: the client's IPv4 address is stored inverted. Never public either way.
+      byte[] client = new byte[4];
+      for (int i = 0; i < 4; i++) {
+        client[i] = (byte) ~b[12 + i];
+      }
+      return special4(client, 0).filter(c -> !c.equals(PRIVATE)).or(() -> Optional.of("reserved"));
+    }
+    if ((w0 == 0x2001 && w1 == 0x0db8) // 2001:db8::/32 documentation
+        || (w0 == 0x3fff && (w1 & 0xf000) == 0) // 3fff::/20 documentation
+        || (w0 == 0x2001 && w1 == 0x0002 && b[4] == 0 && b[5] == 0) // 2001:2::/48 benchmarking
+        || (w0 == 0x2001 && (w1 & 0xfff0) == 0x0020) // 2001:20::/28 ORCHIDv2
+        || (w0 == 0x2001 && (w1 & 0xfff0) == 0x0010)) { // 2001:10::/28 ORCHID (deprecated)
+      return Optional.of("reserved");
     }
     return Optional.empty();
   }
 
-  private static Optional<String> special4(byte[] b) {
-    int a0 = b[0] & 0xff;
-    int a1 = b[1] & 0xff;
+  private static Optional<String> special4(byte[] b, int at) {
+    int a0 = b[at] & 0xff;
+    int a1 = b[at + 1] & 0xff;
+    int a2 = b[at + 2] & 0xff;
+    int a3 = b[at + 3] & 0xff;
     if (a0 == 0) {
       return Optional.of("unspecified");
     }
@@ -159,13 +221,16 @@ public final class Addresses {
       return Optional.of("loopback");
     }
     if (a0 == 10 || (a0 == 172 && (a1 & 0xf0) == 16) || (a0 == 192 && a1 == 168)) {
-      return Optional.of("private");
+      return Optional.of(PRIVATE);
     }
     if (a0 == 169 && a1 == 254) {
       return Optional.of("link_local"); // includes 169.254.169.254, the cloud metadata service
     }
+    if (a0 == 100 && a1 == 100 && a2 == 100 && a3 == 200) {
+      return Optional.of("metadata"); // Alibaba Cloud's metadata service, inside CGNAT
+    }
     if (a0 == 100 && (a1 & 0xc0) == 64) {
-      return Optional.of("private"); // 100.64.0.0/10 carrier-grade NAT
+      return Optional.of(PRIVATE); // 100.64.0.0/10 carrier-grade NAT
     }
     if (a0 >= 224 && a0 <= 239) {
       return Optional.of("multicast");
@@ -173,8 +238,11 @@ public final class Addresses {
     if (a0 >= 240) {
       return Optional.of("reserved"); // 240/4 and the broadcast address
     }
-    if ((a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0) || (a0 == 198 && (a1 & 0xfe) == 18)) {
-      return Optional.of("reserved"); // 192.0.0.0/24 protocol assignments, 198.18/15 benchmarks
+    if ((a0 == 192 && a1 == 0 && (a2 == 0 || a2 == 2)) // protocol assignments, TEST-NET-1
+        || (a0 == 198 && (a1 & 0xfe) == 18) // 198.18/15 benchmarking
+        || (a0 == 198 && a1 == 51 && a2 == 100) // TEST-NET-2
+        || (a0 == 203 && a1 == 0 && a2 == 113)) { // TEST-NET-3
+      return Optional.of("reserved");
     }
     return Optional.empty();
   }

@@ -25,10 +25,10 @@ public final class Allowlist {
    * The request may proceed to resolution.
    *
    * @param group first group that allowed it (for logs)
-   * @param internalAllowed the group names this host as internal, so private answers are fine
+   * @param answers which resolved addresses are acceptable (internal hosts may get private ones)
    * @param address set for an allowed IP literal: connect there without DNS
    */
-  public record Allow(String group, boolean internalAllowed, Optional<InetAddress> address)
+  public record Allow(String group, AnswerRule answers, Optional<InetAddress> address)
       implements Verdict {}
 
   /** Refused; {@code reason} is a stable code. */
@@ -83,7 +83,7 @@ public final class Allowlist {
         for (Cidr c : settings(g).allowIps()) {
           if (c.contains(addr)) {
             if (settings(g).ports().contains(target.port())) {
-              return new Allow(g, true, Optional.of(addr));
+              return new Allow(g, AnswerRule.PUBLIC_ONLY, Optional.of(addr));
             }
             portDenied = g;
           }
@@ -99,6 +99,7 @@ public final class Allowlist {
     String nameMatched = null;
     String allowedGroup = null;
     boolean internal = false;
+    List<Cidr> internalIps = new ArrayList<>();
     for (String g : groups) {
       if (!matches(g, target.host())) {
         continue;
@@ -107,11 +108,15 @@ public final class Allowlist {
       GroupSettings s = settings(g);
       if (s.ports().contains(target.port())) {
         allowedGroup = allowedGroup == null ? g : allowedGroup;
-        internal |= s.internalHosts().contains(target.host());
+        if (s.internalHosts().contains(target.host())) {
+          internal = true;
+          internalIps.addAll(s.allowIps());
+        }
       }
     }
     if (allowedGroup != null) {
-      return new Allow(allowedGroup, internal, Optional.empty());
+      AnswerRule answers = internal ? new AnswerRule(true, internalIps) : AnswerRule.PUBLIC_ONLY;
+      return new Allow(allowedGroup, answers, Optional.empty());
     }
     return nameMatched != null
         ? new Deny("port_not_allowed", nameMatched)

@@ -205,13 +205,13 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     List<InetAddress> hit = ctx.resolver().cached(host);
     if (hit != null) {
-      resolved(hit, allow.internalAllowed(), r.plain());
+      resolved(hit, allow.answers(), r.plain());
     } else {
-      resolve(host, allow.internalAllowed(), r.plain());
+      resolve(host, allow.answers(), r.plain());
     }
   }
 
-  private void resolve(String name, boolean internalAllowed, PlainHttp plain) {
+  private void resolve(String name, AnswerRule answers, PlainHttp plain) {
     phase = RESOLVING;
     phaseNanos = System.nanoTime();
     try {
@@ -230,7 +230,7 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
                     .execute(
                         () -> {
                           if (phase == RESOLVING) {
-                            resolved(a, internalAllowed, plain);
+                            resolved(a, answers, plain);
                           }
                         });
               });
@@ -240,20 +240,19 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** The one answer for this request, from the cache or a lookup: checked, then connected to. */
-  private void resolved(List<InetAddress> addrs, boolean internalAllowed, PlainHttp plain) {
+  private void resolved(List<InetAddress> addrs, AnswerRule answers, PlainHttp plain) {
     if (addrs == null || addrs.isEmpty()) {
       deny(502, "resolve_failed");
       return;
     }
-    if (!internalAllowed) {
-      for (InetAddress a : addrs) {
-        // Any non-public answer refuses the name: a public name mixing in a private address is a
-        // rebinding attempt, not something to route around.
-        if (Addresses.special(a).isPresent()) {
-          address = Addresses.text(a);
-          deny(403, "forbidden_address");
-          return;
-        }
+    for (InetAddress a : addrs) {
+      // Any answer the rule refuses refuses the name: a public name mixing in a private address
+      // (or an internal one mixing in loopback or metadata) is a rebinding attempt, not something
+      // to route around.
+      if (answers.refusal(a).isPresent()) {
+        address = Addresses.text(a);
+        deny(403, "forbidden_address");
+        return;
       }
     }
     connect(addrs, 0, plain);

@@ -6,6 +6,7 @@ import dev.agentbroker.egress.EgressConfig.Limits;
 import dev.agentbroker.egress.EgressDecision;
 import dev.agentbroker.egress.EgressProxy;
 import dev.agentbroker.egress.Resolver;
+import dev.agentbroker.egress.internal.Addresses;
 import dev.agentbroker.egress.internal.CachingResolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,9 +26,10 @@ import java.util.function.Function;
 
 /**
  * A proxy on 127.0.0.1:0 with a map-based resolver and a test policy. Only {@code origin.test},
- * {@code plain.test} and {@code rebind.test} are named internal, so they may resolve to loopback;
- * {@code private.test} (10.0.0.5) and {@code loop.test} (127.0.0.1) are in the group but not
- * internal and must be refused before any connect.
+ * {@code plain.test} and {@code rebind.test} are named internal, and the group's {@code allow_ips}
+ * lists 127.0.0.0/29, so they may resolve to those loopback addresses (internal alone would allow
+ * private ranges only); {@code private.test} (10.0.0.5) and {@code loop.test} (127.0.0.1) are in
+ * the group but not internal and must be refused before any connect.
  */
 public final class Harness implements AutoCloseable {
   public static final String POLICY =
@@ -92,9 +94,12 @@ public final class Harness implements AutoCloseable {
                 new GroupSettings(
                     new ArrayList<>(ports),
                     List.of("origin.test", "plain.test", "rebind.test"),
-                    List.of()),
+                    List.of(Addresses.parseCidr("127.0.0.0/29"))),
                 "other",
-                new GroupSettings(new ArrayList<>(ports), List.of("other.test"), List.of())),
+                new GroupSettings(
+                    new ArrayList<>(ports),
+                    List.of("other.test"),
+                    List.of(Addresses.parseCidr("127.0.0.1/32")))),
             Map.of("agent-7", List.of(sha256Hex(PROXY_SECRET))));
     Resolver resolver =
         host -> {

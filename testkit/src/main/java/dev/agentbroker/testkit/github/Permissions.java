@@ -1,79 +1,67 @@
 package dev.agentbroker.testkit.github;
 
-import java.util.HashMap;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * GitHub App permission names and the levels each accepts, from the {@code app-permissions} schema
  * of the REST API description. Used to reject requests GitHub would reject: an unknown name, a
- * level the permission does not have (e.g. {@code metadata: write}), or a level above the
+ * level the permission does not have (e.g. {@code workflows: read}), or a level above the
  * installation's grant.
+ *
+ * <p>Read from the one catalogue file the policy module ships ({@link #RESOURCE}, extracted from
+ * GitHub's schema), parsed here on its own rather than through the policy's class: the simulator
+ * models GitHub, so it must not inherit a mistake of the code under test, only its data.
  */
 final class Permissions {
+  /** Same file as {@code dev.agentbroker.policy.GitHubPermissions.RESOURCE}. */
+  static final String RESOURCE = "/dev/agentbroker/policy/app-permissions.json";
+
   private Permissions() {}
 
-  private static final List<String> READ_WRITE = List.of("read", "write");
-  private static final List<String> READ_WRITE_ADMIN = List.of("read", "write", "admin");
-  private static final Map<String, List<String>> LEVELS = new HashMap<>();
+  private static final Map<String, List<String>> LEVELS = load();
 
-  static {
-    for (String p :
-        List.of(
-            "actions",
-            "administration",
-            "artifact_metadata",
-            "attestations",
-            "checks",
-            "codespaces",
-            "contents",
-            "dependabot_secrets",
-            "deployments",
-            "discussions",
-            "environments",
-            "issues",
-            "merge_queues",
-            "packages",
-            "pages",
-            "pull_requests",
-            "repository_custom_properties",
-            "repository_hooks",
-            "secret_scanning_alerts",
-            "secrets",
-            "security_events",
-            "single_file",
-            "statuses",
-            "vulnerability_alerts",
-            "members",
-            "organization_administration",
-            "organization_announcement_banners",
-            "organization_copilot_seat_management",
-            "organization_custom_org_roles",
-            "organization_custom_roles",
-            "organization_events",
-            "organization_hooks",
-            "organization_packages",
-            "organization_personal_access_token_requests",
-            "organization_personal_access_tokens",
-            "organization_secrets",
-            "organization_self_hosted_runners",
-            "organization_user_blocking",
-            "team_discussions",
-            "email_addresses",
-            "followers",
-            "git_ssh_keys",
-            "gpg_keys",
-            "interaction_limits",
-            "starring")) {
-      LEVELS.put(p, READ_WRITE);
+  private static Map<String, List<String>> load() {
+    try (InputStream in = Permissions.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("permission catalogue " + RESOURCE + " is missing");
+      }
+      JsonNode permissions = new ObjectMapper().readTree(in).path("permissions");
+      if (!permissions.isObject() || permissions.isEmpty()) {
+        throw new IllegalStateException(RESOURCE + ": no 'permissions' object");
+      }
+      Map<String, List<String>> m = new TreeMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = permissions.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        List<String> levels = new ArrayList<>();
+        for (JsonNode level : e.getValue()) {
+          if (!level.isTextual() || rank(level.asText()) == Integer.MAX_VALUE) {
+            throw new IllegalStateException(RESOURCE + ": bad level for " + e.getKey());
+          }
+          levels.add(level.asText());
+        }
+        if (levels.isEmpty()) {
+          throw new IllegalStateException(RESOURCE + ": no levels for " + e.getKey());
+        }
+        m.put(e.getKey(), List.copyOf(levels));
+      }
+      return Map.copyOf(m);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
-    LEVELS.put("metadata", List.of("read"));
-    LEVELS.put("organization_plan", List.of("read"));
-    LEVELS.put("workflows", List.of("write"));
-    LEVELS.put("profile", List.of("write"));
-    LEVELS.put("repository_projects", READ_WRITE_ADMIN);
-    LEVELS.put("organization_projects", READ_WRITE_ADMIN);
-    LEVELS.put("organization_custom_properties", READ_WRITE_ADMIN);
+  }
+
+  /** The whole catalogue: name to accepted levels (for the test that compares catalogues). */
+  static Map<String, List<String>> catalogue() {
+    return LEVELS;
   }
 
   /** Whether GitHub knows this permission and it accepts this level. */
