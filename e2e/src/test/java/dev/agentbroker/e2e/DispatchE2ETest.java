@@ -1,15 +1,23 @@
 package dev.agentbroker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.testkit.demo.DemoStack;
 import dev.agentbroker.testkit.github.GitHubSimulator;
+import dev.agentbroker.testkit.github.MintRequest;
+import dev.agentbroker.testkit.github.RecordedRequest;
+import dev.agentbroker.testkit.github.SimulatorFixture;
+import dev.agentbroker.testkit.github.TokenScope;
 import dev.agentbroker.testkit.github.WorkflowInput;
 import dev.agentbroker.testkit.github.WorkflowRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +83,66 @@ class DispatchE2ETest {
         run.inputs());
     assertEquals("main", run.ref());
     assertEquals(active, sim.activeTokenCount(), "the actions:write token is revoked");
+  }
+
+  /**
+   * Scope, not just revocation (threat model SBX-E6): the one token minted for a dispatch is, at
+   * GitHub, {@code actions: write} and nothing else, on the workflow's repository and no other,
+   * although the caller's grant also allows contents, pull_requests and issues on every svc-*.
+   */
+  @Test
+  void theDispatchTokenHoldsActionsWriteOnTheOneRepositoryOnly() throws Exception {
+    int mints = sim.mintRequests().size();
+    int requests = sim.requests().size();
+    Agent.Result r = Agent.run(env, "dispatch", "--repo", "acme/svc-a", "--prompt", "scope check");
+    assertEquals(0, r.exit(), r.err());
+
+    List<MintRequest> minted = sim.mintRequests().subList(mints, sim.mintRequests().size());
+    assertEquals(1, minted.size(), "one mint for the dispatch: " + minted);
+    assertEquals(201, minted.get(0).status(), minted.toString());
+    assertFalse(minted.get(0).widening(), minted.toString());
+
+    List<RecordedRequest> window = sim.requests().subList(requests, sim.requests().size());
+    RecordedRequest dispatch =
+        window.stream()
+            .filter(
+                q ->
+                    q.method().equals("POST")
+                        && q.path()
+                            .equals(
+                                "/repos/acme/svc-a/actions/workflows/ai-run-label.yml/dispatches"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no dispatch request: " + window));
+    String token = installationToken(dispatch);
+    // Every installation-token call of the run used that one token.
+    assertEquals(
+        Set.of(token),
+        window.stream()
+            .map(DispatchE2ETest::installationToken)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet()));
+
+    TokenScope scope =
+        sim.tokenScope(token).orElseThrow(() -> new AssertionError("not minted here"));
+    assertEquals(Map.of("actions", "write"), scope.permissions(), "nothing but actions:write");
+    assertEquals(List.of("svc-a"), scope.repositories(), "exactly the workflow's repository");
+    assertEquals("selected", scope.repositorySelection());
+    assertEquals(SimulatorFixture.DEMO_ACME_INSTALLATION_ID, scope.installationId());
+    assertFalse(sim.isTokenActive(token), "and revoked");
+    assertFalse(r.out().contains(token) || r.err().contains(token), "never printed");
+  }
+
+  /**
+   * The installation token of an {@code Authorization} header ({@code token X} or {@code Bearer
+   * X}), or null for none or an App JWT.
+   */
+  private static String installationToken(RecordedRequest q) {
+    String auth = q.header("authorization");
+    if (auth == null) {
+      return null;
+    }
+    String credential = auth.replaceFirst("^(?i)(token|bearer) ", "");
+    return credential.startsWith("eyJ") ? null : credential;
   }
 
   @Test

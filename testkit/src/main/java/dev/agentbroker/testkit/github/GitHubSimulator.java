@@ -147,6 +147,22 @@ public final class GitHubSimulator implements AutoCloseable {
     return Optional.ofNullable(state.contentsAccess(token, owner, repo));
   }
 
+  /**
+   * The scope {@code token} was minted with, live or not; empty if this simulator never issued it.
+   */
+  public Optional<TokenScope> tokenScope(String token) {
+    Objects.requireNonNull(token, "token");
+    IssuedToken t = state.issuedToken(token);
+    return t == null
+        ? Optional.empty()
+        : Optional.of(
+            new TokenScope(
+                t.installationId(),
+                t.permissions(),
+                t.repositories().stream().map(Repo::name).toList(),
+                t.repositorySelection()));
+  }
+
   public int activeTokenCount() {
     return state.activeCount();
   }

@@ -187,6 +187,11 @@ final class SimulatorState {
     return new String(out);
   }
 
+  /** The token if it was ever issued (revoked and expired ones included); else null. */
+  IssuedToken issuedToken(String token) {
+    return tokens.get(token);
+  }
+
   /** The token if it was issued, is not revoked and has not expired; else null. */
   IssuedToken live(String token) {
     IssuedToken t = tokens.get(token);

@@ -1,6 +1,8 @@
 package dev.agentbroker.testkit.hec;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A strict Splunk HTTP Event Collector on 127.0.0.1 (ephemeral port) for tests and benchmarks.
@@ -66,7 +69,26 @@ public final class HecReceiver implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1024);
-    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return serve(settings, server, "http");
+  }
+
+  /**
+   * The same receiver behind TLS, as a real Splunk HEC on {@code https://…:8088} is: {@code
+   * sslContext} holds the server's key and certificate chain (whose name must match {@code
+   * 127.0.0.1}), so a client's trust-store configuration is exercised for real.
+   */
+  public static HecReceiver startTls(HecReceiverSettings settings, SSLContext sslContext)
+      throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(sslContext, "sslContext");
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1024);
+    server.setHttpsConfigurator(new HttpsConfigurator(sslContext));
+    return serve(settings, server, "https");
+  }
+
+  private static HecReceiver serve(HecReceiverSettings settings, HttpServer server, String scheme) {
+    URI base = URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
     HecFaults faults = new HecFaults();
     EventStore store = new EventStore();
     AckLedger acks = new AckLedger();
@@ -85,7 +107,9 @@ public final class HecReceiver implements AutoCloseable {
     return new HecReceiver(server, workers, faults, store, acks, base);
   }
 
-  /** E.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
+  /**
+   * E.g. {@code http://127.0.0.1:41234} ({@code https} from {@link #startTls}), no trailing slash.
+   */
   public URI baseUri() {
     return baseUri;
   }
