@@ -101,7 +101,7 @@ class SplunkContentTest {
       String rest = seg.substring(command.length());
       switch (command) {
         case "eval":
-          for (String assignment : rest.split(",(?![^(]*\\))")) {
+          for (String assignment : topLevelCommaSplit(rest)) {
             int eq = assignment.indexOf('=');
             defined.add(assignment.substring(0, eq).trim());
             refs.addAll(identifiers(assignment.substring(eq + 1)));
@@ -151,6 +151,23 @@ class SplunkContentTest {
       }
     }
     return unknown;
+  }
+
+  /** Splits at commas outside parentheses (an eval's assignments; nested calls stay whole). */
+  private static List<String> topLevelCommaSplit(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        out.add(text.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(text.substring(start));
+    return out;
   }
 
   private static void statsFields(String rest, Set<String> refs, Set<String> defined) {

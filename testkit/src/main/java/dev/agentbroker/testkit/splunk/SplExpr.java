@@ -8,8 +8,8 @@ import java.util.Map;
  * SPL {@code eval}/{@code where} expressions, the subset the committed searches use: numbers,
  * {@code "strings"}, field names (bare, or {@code 'quoted'} when they hold dots or braces), {@code
  * + - * /}, comparisons ({@code = == != < > <= >=}), {@code AND OR NOT}, parentheses and the
- * functions {@code if, coalesce, max, min, now, relative_time, isnull, isnotnull}. Anything else
- * throws, so a search using more SPL than this evaluator knows fails loudly instead of being
+ * functions {@code if, coalesce, max, min, now, null, relative_time, isnull, isnotnull}. Anything
+ * else throws, so a search using more SPL than this evaluator knows fails loudly instead of being
  * half-evaluated.
  *
  * <p>Values are {@code Double}, {@code String}, {@code Boolean}, a {@code List<String>}
@@ -92,7 +92,7 @@ final class SplExpr {
   private Node comparison() {
     Node left = additive();
     String op = peek();
-    if (List.of("=", "==", "!=", "<", ">", "<=", ">=").contains(op)) {
+    if (op != null && List.of("=", "==", "!=", "<", ">", "<=", ">=").contains(op)) {
       pos++;
       Node right = additive();
       return row -> compare(op, left.eval(row), right.eval(row));
@@ -227,6 +227,7 @@ final class SplExpr {
             return best;
           };
       case "now" -> row -> now;
+      case "null" -> row -> null;
       case "relative_time" ->
           row -> {
             Double base = number(a.get(0).eval(row));
