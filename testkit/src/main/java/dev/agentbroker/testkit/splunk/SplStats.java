@@ -70,6 +70,12 @@ final class SplStats {
               }
               out.add(row);
             });
+    if (out.isEmpty() && spec.by().isEmpty()) {
+      // Without BY, Splunk answers one row even for no events (count 0).
+      Map<String, Object> row = new LinkedHashMap<>();
+      spec.aggs().forEach(a -> row.put(a.name(), aggregate(a, List.of())));
+      out.add(row);
+    }
     return out;
   }
 
