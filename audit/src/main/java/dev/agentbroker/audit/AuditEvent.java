@@ -32,6 +32,7 @@ public record AuditEvent(
     List<String> repositories,
     Map<String, String> permissions,
     String tokenSha256,
+    String hashedToken,
     String leaseId,
     Instant expiresAt,
     String requestId,
@@ -58,6 +59,15 @@ public record AuditEvent(
       throw new IllegalArgumentException(
           "tokenSha256 must be 64 lower-case hex chars from TokenHashes.sha256Hex");
     }
+    // hashed_token is GitHub's audit-log encoding of the same digest; it is always derived from
+    // tokenSha256 so the two can never disagree and no other value can be smuggled into it.
+    String derived =
+        tokenSha256 == null ? null : TokenHashes.githubHashedTokenOfSha256Hex(tokenSha256);
+    if (hashedToken != null && !hashedToken.equals(derived)) {
+      throw new IllegalArgumentException(
+          "hashedToken must be TokenHashes.githubHashedToken of the same token as tokenSha256");
+    }
+    hashedToken = derived;
     // Every free-text field may carry caller input: scrub credential-shaped text (no secret in
     // the journal, whatever a caller sends).
     reason = SecretScrubber.scrub(reason);
@@ -129,6 +139,7 @@ public record AuditEvent(
     private List<String> repositories;
     private Map<String, String> permissions;
     private String tokenSha256;
+    private String hashedToken;
     private String leaseId;
     private Instant expiresAt;
     private String requestId;
@@ -215,6 +226,15 @@ public record AuditEvent(
       return this;
     }
 
+    /**
+     * Optional: it is derived from {@link #tokenSha256} anyway; when set (e.g. when parsing) it
+     * must match, or {@link #build()} throws.
+     */
+    public Builder hashedToken(String hashedToken) {
+      this.hashedToken = hashedToken;
+      return this;
+    }
+
     public Builder leaseId(String leaseId) {
       this.leaseId = leaseId;
       return this;
@@ -267,6 +287,7 @@ public record AuditEvent(
           repositories,
           permissions,
           tokenSha256,
+          hashedToken,
           leaseId,
           expiresAt,
           requestId,

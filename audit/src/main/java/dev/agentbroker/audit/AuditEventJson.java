@@ -52,6 +52,7 @@ public final class AuditEventJson {
       }
       map(g, "permissions", e.permissions());
       str(g, "token_sha256", e.tokenSha256());
+      str(g, "hashed_token", e.hashedToken());
       str(g, "lease_id", e.leaseId());
       if (e.expiresAt() != null) {
         g.writeStringField("expires_at", e.expiresAt().toString());
@@ -131,6 +132,7 @@ public final class AuditEventJson {
         .repositories(list(root, "repositories"))
         .permissions(map(root, "permissions"))
         .tokenSha256(text(root, "token_sha256"))
+        .hashedToken(text(root, "hashed_token"))
         .leaseId(text(root, "lease_id"))
         .expiresAt(instant(root, "expires_at", false))
         .requestId(text(root, "request_id"))

@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
 public final class SecretScrubber {
   private static final Pattern SECRET =
       Pattern.compile(
-          "gh[pousr]_[A-Za-z0-9_]{16,}" // GitHub tokens, incl. the ~520-char stateless ghs_ form
+          // GitHub tokens. The 2026 stateless installation token is ghs_<appId>_<JWT>, ~520
+          // chars with two dots and base64url (so '-' too): the whole run must go, not only the
+          // part before the first dot (GitHub's own ghs_[A-Za-z0-9._]{36,} would stop at a '-').
+          // A trailing '.' is the sentence's, not the token's (a JWT never ends with one).
+          "gh[pousr]_[A-Za-z0-9_][A-Za-z0-9_.-]{14,}[A-Za-z0-9_-]"
               + "|github_pat_[A-Za-z0-9_]{20,}"
               + "|eyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*" // JWS/JWT
               + "|hv[sbr]\\.[A-Za-z0-9_-]{20,}" // OpenBao / Vault tokens

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentbroker.testkit.github.InstallationTokens;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ class SecretScrubberTest {
       List.of(
           "ghs_16C7e42F292c6912E7710c838347Ae178B4a",
           "ghs_424242_" + "A".repeat(500),
+          InstallationTokens.statelessSample(424242, 51_000_001),
+          "ghs_424242_eyJhbGciOiJSUzI1NiJ9.eyJpbnN0YWxsYXRpb25faWQiOjF9.a-b_c-d",
           "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
           "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
           "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl",
@@ -45,6 +48,12 @@ class SecretScrubberTest {
               .build();
       String json = AuditEventJson.toJson(e);
       assertFalse(json.contains(secret), "leaked: " + secret.substring(0, 10));
+      for (String part : secret.split("[.\\-]")) {
+        // No piece survives either: a JWT's claims or signature alone is still its content.
+        if (part.length() >= 8) {
+          assertFalse(json.contains(part), "leaked part of: " + secret.substring(0, 10));
+        }
+      }
       assertTrue(json.contains("[redacted sha256:"), json);
       assertTrue(json.contains("\"svc-a\""), "ordinary values are kept");
     }
@@ -56,6 +65,24 @@ class SecretScrubberTest {
     assertEquals(
         "repo [redacted sha256:" + TokenHashes.sha256Hex(token).substring(0, 16) + "] end",
         SecretScrubber.scrub("repo " + token + " end"));
+  }
+
+  /**
+   * GitHub's 2026 stateless installation token {@code ghs_<appId>_<JWT>} (~520 chars, two dots,
+   * base64url) is replaced whole, with the marker hashing the whole token; a sentence's full stop
+   * after it is kept.
+   */
+  @Test
+  void statelessInstallationTokenIsRedactedWhole() {
+    String token = InstallationTokens.statelessSample(424242, 51_000_001);
+    assertTrue(token.length() > 500 && token.chars().filter(c -> c == '.').count() == 2, token);
+    assertEquals(
+        "Bearer [redacted sha256:" + TokenHashes.sha256Hex(token).substring(0, 16) + "]. next",
+        SecretScrubber.scrub("Bearer " + token + ". next"));
+    String dashed = "ghs_424242_eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.sig-with_dash-";
+    assertEquals(
+        "[redacted sha256:" + TokenHashes.sha256Hex(dashed).substring(0, 16) + "]",
+        SecretScrubber.scrub(dashed));
   }
 
   @Test

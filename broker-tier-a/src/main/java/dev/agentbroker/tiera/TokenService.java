@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -27,10 +28,22 @@ import java.util.function.Supplier;
  * here) → look up the installation → mint exactly the policy's scope → journal the issuance with
  * the token's SHA-256 → register the lease → hand out the token. If the journal cannot take the
  * issuance, the fresh token is revoked and never returned: no unrecorded token leaves the broker.
+ *
+ * <p>A policy denial writes one {@code token.mint} event ({@code details.phase} {@code decision}).
+ * An allowed mint writes two, {@code intent} then {@code issued} (or {@code failed} when GitHub or
+ * the lease registry refuses after the intent), sharing {@code details.mint_id}. Splunk counts
+ * issuances, not intents, and an intent whose mint_id has no issuance is its own signal (crash,
+ * GitHub failure, journal failure at issuance): see docs/splunk. The issuance carries {@code
+ * token_sha256} and GitHub's {@code hashed_token}, so it joins with GitHub's audit log.
  */
 public final class TokenService {
   public static final String ACTION_MINT = "token.mint";
   public static final String ACTION_REVOKE = "token.revoke";
+
+  /** {@code details} keys of mint events: which step, and which mint the steps belong to. */
+  public static final String PHASE = "phase";
+
+  public static final String MINT_ID = "mint_id";
 
   private final Supplier<CompiledPolicy> policy;
   private final GitHubAppClient github;
@@ -67,9 +80,19 @@ public final class TokenService {
               "the policy does not allow this request",
               Optional.of(decision),
               Optional.empty());
-      return journalRefusal(caller, request, meta, started, decision, refused, Outcomes.DENIED);
+      return journalRefusal(
+          caller,
+          request,
+          meta,
+          started,
+          decision,
+          refused,
+          Outcomes.DENIED,
+          Map.of(PHASE, "decision"));
     }
     Scope scope = decision.scope().orElseThrow();
+    String mintId = UUID.randomUUID().toString();
+    Map<String, String> failed = Map.of(PHASE, "failed", MINT_ID, mintId);
     try {
       journal.append(
           event(
@@ -80,7 +103,7 @@ public final class TokenService {
                   Outcomes.ALLOWED,
                   decision.reason(),
                   Target.of(scope))
-              .details(Map.of("phase", "intent"))
+              .details(Map.of(PHASE, "intent", MINT_ID, mintId))
               .build());
     } catch (AuditUnavailableException e) {
       return auditUnavailable(caller, meta, decision, e);
@@ -98,7 +121,8 @@ public final class TokenService {
               "the broker is at its outstanding-token limit",
               Optional.of(decision),
               Optional.of(Duration.ofSeconds(30))),
-          Outcomes.ERROR);
+          Outcomes.ERROR,
+          failed);
     }
     InstallationToken token;
     try {
@@ -108,7 +132,7 @@ public final class TokenService {
       MintResult.Refused refused = GitHubErrors.toRefusal(e, decision);
       String outcome =
           refused.code() == ErrorCode.GITHUB_REJECTED ? Outcomes.DENIED : Outcomes.ERROR;
-      return journalRefusal(caller, request, meta, started, decision, refused, outcome);
+      return journalRefusal(caller, request, meta, started, decision, refused, outcome, failed);
     }
     String sha = TokenHashes.sha256Hex(token.token());
     Lease lease =
@@ -135,7 +159,7 @@ public final class TokenService {
               .tokenSha256(sha)
               .leaseId(lease.leaseId())
               .expiresAt(token.expiresAt())
-              .details(Map.of("phase", "issued"))
+              .details(Map.of(PHASE, "issued", MINT_ID, mintId))
               .build());
     } catch (AuditUnavailableException e) {
       revokeQuietly(token.token());
@@ -215,7 +239,8 @@ public final class TokenService {
       Instant started,
       Decision decision,
       MintResult.Refused refused,
-      String outcome) {
+      String outcome,
+      Map<String, String> details) {
     // A denied request may be too broad or malformed to be a Scope; record it as asked.
     Target shown =
         decision
@@ -229,7 +254,9 @@ public final class TokenService {
                         request.permissions()));
     try {
       journal.append(
-          event(caller, meta, started, decision, outcome, refused.reason(), shown).build());
+          event(caller, meta, started, decision, outcome, refused.reason(), shown)
+              .details(details)
+              .build());
     } catch (AuditUnavailableException e) {
       // The caller is refused either way; say why honestly so operators see the journal problem.
       return auditUnavailable(caller, meta, decision, e);

@@ -121,6 +121,22 @@ class TokenServiceTest {
     assertTrue(lines.get(0).contains("\"intent\""));
     assertTrue(lines.get(1).contains(TokenHashes.sha256Hex(token)));
     assertTrue(lines.get(1).contains(issued.lease().leaseId()));
+    assertTrue(token.length() > 500, "GitHub's stateless format, as the simulator now issues");
+    // GitHub's audit-log field beside ours, computed the way GitHub's docs do (openssl | base64).
+    String hashed = SplunkSearchesTest.openSslStyleHashedToken(token);
+    assertTrue(
+        lines
+            .get(1)
+            .contains(
+                "\"token_sha256\":\""
+                    + TokenHashes.sha256Hex(token)
+                    + "\",\"hashed_token\":\""
+                    + hashed
+                    + "\""),
+        lines.get(1));
+    String mintId = lines.get(0).replaceAll(".*\"mint_id\":\"([^\"]+)\".*", "$1");
+    assertTrue(lines.get(1).contains("\"mint_id\":\"" + mintId + "\""), "one mint_id for both");
+    assertTrue(lines.get(1).contains("\"phase\":\"issued\""));
     for (String l : lines) {
       assertFalse(l.contains(token), "the token itself never reaches the journal");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.github.InstallationTokens;
 import dev.agentbroker.testkit.github.RecordedRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -98,6 +99,17 @@ class NoSecretsInLogsTest {
         .post("/token")
         .then()
         .statusCode(403);
+    // GitHub's 2026 stateless installation token (ghs_<appId>_<JWT>, ~520 chars, two dots) as a
+    // subject: redacted whole, not only up to its first dot.
+    String statelessSubject = InstallationTokens.statelessSample(424242, 51_000_001);
+    secrets.add(statelessSubject);
+    given()
+        .header("Authorization", bearer(launcher(statelessSubject)))
+        .contentType("application/json")
+        .body(body)
+        .post("/token")
+        .then()
+        .statusCode(403);
     // App JWTs and tokens as the broker sent them to GitHub.
     for (RecordedRequest rr : BrokerTestEnv.sim.requests()) {
       List<String> auth = rr.headers().get("authorization");
@@ -134,6 +146,12 @@ class NoSecretsInLogsTest {
     for (String s : secrets) {
       assertTrue(s.length() > 20, "secret sample too short to be meaningful");
       assertFalse(all.contains(s), "secret leaked: " + s.substring(0, 8) + "…");
+      // A JWT-shaped secret (caller JWTs, stateless installation tokens) leaks no segment either.
+      for (String part : s.split("\\.")) {
+        if (part.length() > 40 && !part.equals(s)) {
+          assertFalse(all.contains(part), "part of a secret leaked: " + part.substring(0, 8));
+        }
+      }
     }
   }
 }

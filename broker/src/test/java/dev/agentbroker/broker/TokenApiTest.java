@@ -55,6 +55,9 @@ class TokenApiTest {
         .body("repositories", equalTo(List.of("svc-a")))
         .body("permissions.contents", equalTo("write"));
     String token = r.path("token");
+    assertTrue(
+        token.length() > 500 && token.chars().filter(c -> c == '.').count() == 2,
+        "GitHub's stateless ghs_<appId>_<JWT> token passes through whole: " + token.length());
     Instant expires = Instant.parse(r.path("expires_at"));
     assertTrue(expires.isBefore(Instant.now().plusSeconds(3601)));
     assertTrue(BrokerTestEnv.sim.isTokenActive(token));

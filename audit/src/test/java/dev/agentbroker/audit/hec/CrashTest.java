@@ -100,6 +100,7 @@ class CrashTest {
           assertTrue(await(Duration.ofSeconds(10), () -> shipper.stats().backlogEvents() == 0));
         }
         assertEquals(resumeFrom + 1, firstShipped.get(), "resumed right after the cursor");
+        DeliveryDuplicatesTest.report("sigkill", onDisk.size(), hec.receivedEventIds());
       }
     }
   }

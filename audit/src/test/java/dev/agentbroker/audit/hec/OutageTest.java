@@ -82,6 +82,7 @@ class OutageTest {
         assertEquals(WRITERS * PER_WRITER, cursor.lastShippedSequence());
       }
       assertEquals(written, HecFixtures.journalEventIds(dir.resolve("journal")));
+      DeliveryDuplicatesTest.report("outage-3s", written.size(), hec.receivedEventIds());
     }
   }
 

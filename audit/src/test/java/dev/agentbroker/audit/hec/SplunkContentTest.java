@@ -77,6 +77,33 @@ class SplunkContentTest {
     }
   }
 
+  /**
+   * Shipping is at-least-once, so a search that counts or lists events must count each event_id
+   * once. Only the shipping-health searches look at raw deliveries (they count dc(seq)). The
+   * behaviour itself is checked by running the searches: broker-tier-a's SplunkSearchesTest.
+   */
+  @Test
+  void everyCountingSearchCountsEachEventIdOnce() throws IOException {
+    Set<String> deliveryHealth = Set.of("ds_backlog", "ds_gaps", "agent-broker - shipping lag");
+    List<String> missing = new ArrayList<>();
+    Map<String, String> all = new LinkedHashMap<>();
+    new ObjectMapper()
+        .readTree(SPLUNK.resolve("dashboard.json").toFile())
+        .get("dataSources")
+        .fields()
+        .forEachRemaining(e -> all.put(e.getKey(), e.getValue().at("/options/query").asText()));
+    all.putAll(savedSearches(SPLUNK.resolve("savedsearches.conf")));
+    all.forEach(
+        (name, spl) -> {
+          boolean once = spl.contains("| dedup event_id") || spl.contains("dc(event_id)");
+          if (!once && !deliveryHealth.contains(name)) {
+            missing.add(name);
+          }
+        });
+    assertEquals(List.of(), missing, "searches without dedup event_id / dc(event_id)");
+    assertTrue(all.keySet().containsAll(deliveryHealth), "the exemptions still exist");
+  }
+
   @Test
   void theCheckerCatchesAnUnknownField() {
     Set<String> allowed = new HashSet<>(schemaFields());
@@ -101,7 +128,7 @@ class SplunkContentTest {
       String rest = seg.substring(command.length());
       switch (command) {
         case "eval":
-          for (String assignment : rest.split(",(?![^(]*\\))")) {
+          for (String assignment : topLevelCommaSplit(rest)) {
             int eq = assignment.indexOf('=');
             defined.add(assignment.substring(0, eq).trim());
             refs.addAll(identifiers(assignment.substring(eq + 1)));
@@ -151,6 +178,23 @@ class SplunkContentTest {
       }
     }
     return unknown;
+  }
+
+  /** Splits at commas outside parentheses (an eval's assignments; nested calls stay whole). */
+  private static List<String> topLevelCommaSplit(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        out.add(text.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(text.substring(start));
+    return out;
   }
 
   private static void statsFields(String rest, Set<String> refs, Set<String> defined) {

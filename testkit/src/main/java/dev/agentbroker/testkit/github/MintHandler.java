@@ -58,7 +58,7 @@ final class MintHandler {
 
     List<Repo> reach = named.isEmpty() ? inst.repositories() : named;
     String selection = named.isEmpty() ? inst.repositorySelection() : "selected";
-    IssuedToken t = state.issue(inst, granted, reach, selection);
+    IssuedToken t = state.issue(inst, granted, reach, selection, stateless(req));
 
     ObjectNode out = GitHubJson.MAPPER.createObjectNode();
     out.put("token", t.token());
@@ -69,6 +69,21 @@ final class MintHandler {
       out.set("repositories", json.repositories(inst, named));
     }
     return ApiResponse.json(201, GitHubJson.bytes(out));
+  }
+
+  /**
+   * The format for this mint: GitHub's per-request override header wins when it is exactly {@code
+   * enabled} or {@code disabled}; any other value is ignored, as GitHub documents.
+   */
+  private boolean stateless(ApiRequest req) {
+    String forced = req.header(InstallationTokens.FORMAT_HEADER);
+    if ("enabled".equals(forced)) {
+      return true;
+    }
+    if ("disabled".equals(forced)) {
+      return false;
+    }
+    return state.fixture.statelessTokens();
   }
 
   /** Named repositories (by name or id), deduplicated in request order; empty means "all". */

@@ -13,15 +13,17 @@ import java.util.Objects;
  * @param clientId App client id, also accepted as {@code iss} (GitHub allows either)
  * @param appKeys public halves of the App's private keys (GitHub allows several at once)
  * @param installations installations of the App
- * @param longTokens when true, mint the stateless-style {@code ghs_<appId>_<...>} tokens of ~520
- *     characters instead of the classic 40-character ones, to flush out length assumptions
+ * @param statelessTokens when true (the default, as on GitHub since mid-2026) mint GitHub's
+ *     stateless {@code ghs_<appId>_<JWT>} tokens of ~520 characters; when false the classic
+ *     40-character ones. A mint's {@value InstallationTokens#FORMAT_HEADER} header overrides it for
+ *     that request, as on GitHub ({@code enabled} / {@code disabled}; other values are ignored).
  */
 public record SimulatorFixture(
     long appId,
     String clientId,
     List<PublicKey> appKeys,
     List<Installation> installations,
-    boolean longTokens) {
+    boolean statelessTokens) {
 
   public static final long DEMO_APP_ID = 424242;
   public static final String DEMO_CLIENT_ID = "Iv23liDemoBroker";
@@ -76,11 +78,11 @@ public record SimulatorFixture(
             List.of(new Repo(700_101L, "hello-world", false)),
             false);
     return new SimulatorFixture(
-        DEMO_APP_ID, DEMO_CLIENT_ID, List.of(appKey), List.of(acme, octocat), false);
+        DEMO_APP_ID, DEMO_CLIENT_ID, List.of(appKey), List.of(acme, octocat), true);
   }
 
-  /** Copy with {@code longTokens} switched. */
-  public SimulatorFixture withLongTokens(boolean on) {
+  /** Copy with {@code statelessTokens} switched (false: classic 40-character tokens). */
+  public SimulatorFixture withStatelessTokens(boolean on) {
     return new SimulatorFixture(appId, clientId, appKeys, installations, on);
   }
 

@@ -1,6 +1,5 @@
 package dev.agentbroker.testkit.github;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +21,6 @@ final class SimulatorState {
   /** GitHub installation tokens live for one hour. */
   static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
-  private static final char[] BASE62 =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final char[] BASE64URL =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
-
-  /** Length of the random tail of a long (stateless-style) token: ~520 characters in total. */
-  static final int LONG_TOKEN_TAIL = 508;
-
   final SimulatorFixture fixture;
   final Clock clock;
   final KeyRing keys;
@@ -41,7 +32,7 @@ final class SimulatorState {
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger repoSequence = new AtomicInteger();
-  private final SecureRandom random = new SecureRandom();
+  private final InstallationTokens tokenFormats = InstallationTokens.shared();
 
   SimulatorState(SimulatorFixture fixture, Clock clock) {
     this.fixture = fixture;
@@ -159,32 +150,23 @@ final class SimulatorState {
   }
 
   IssuedToken issue(
-      Installation inst, Map<String, String> permissions, List<Repo> repos, String selection) {
-    Instant expires = now().truncatedTo(ChronoUnit.SECONDS).plus(TOKEN_LIFETIME);
+      Installation inst,
+      Map<String, String> permissions,
+      List<Repo> repos,
+      String selection,
+      boolean stateless) {
+    Instant issuedAt = now().truncatedTo(ChronoUnit.SECONDS);
+    Instant expires = issuedAt.plus(TOKEN_LIFETIME);
     IssuedToken t;
     do {
-      t = new IssuedToken(newToken(), inst.id(), expires, permissions, repos, selection);
+      String token =
+          stateless
+              ? tokenFormats.stateless(fixture.appId(), inst.id(), issuedAt, expires)
+              : InstallationTokens.classic();
+      t = new IssuedToken(token, inst.id(), expires, permissions, repos, selection);
     } while (tokens.putIfAbsent(t.token(), t) != null);
     issued.incrementAndGet();
     return t;
-  }
-
-  private String newToken() {
-    if (fixture.longTokens()) {
-      return "ghs_" + fixture.appId() + "_" + randomChars(BASE64URL, LONG_TOKEN_TAIL);
-    }
-    return "ghs_" + randomChars(BASE62, 36);
-  }
-
-  private String randomChars(char[] alphabet, int n) {
-    byte[] bytes = new byte[n];
-    random.nextBytes(bytes);
-    char[] out = new char[n];
-    for (int i = 0; i < n; i++) {
-      // 62 does not divide 256 so base62 is very slightly biased; irrelevant for test tokens.
-      out[i] = alphabet[(bytes[i] & 0xff) % alphabet.length];
-    }
-    return new String(out);
   }
 
   /** The token if it was ever issued (revoked and expired ones included); else null. */
