@@ -57,9 +57,9 @@ class VerbServiceTest {
           grants: []
       verbs:
         create-repo: {allowed_identities: [ci-release], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
-        set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme]}}
-        grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], team: [platform, docs-writers]}}
-        apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {repo: "svc-.*"}}
+        set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*"}}
+        grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*", team: [platform, docs-writers], permission: [pull, push]}}
+        apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {owner: [acme], repo: "svc-.*", branch: [main, release/v1]}}
       """;
   static final ObjectMapper JSON = new ObjectMapper();
   static KeyPair appKey;
@@ -248,12 +248,32 @@ class VerbServiceTest {
                 null,
                 meta)));
     assertEquals(
-        "verb_owner_unconstrained",
+        "parameter_not_allowed",
         reason(
             service.call(
                 other,
                 "apply-branch-protection",
-                body("{\"owner\":\"acme\",\"repo\":\"svc-a\"}"),
+                body("{\"owner\":\"acme\",\"repo\":\"web-a\"}"),
+                null,
+                meta)));
+    // Fail-open before the policy decided: a parameter the rule does not list (template) was
+    // skipped, not rejected.
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                release,
+                "create-repo",
+                body("{\"owner\":\"acme\",\"name\":\"abc\",\"template\":\"tmpl\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                other,
+                "apply-branch-protection",
+                body("{\"owner\":\"acme\",\"repo\":\"svc-a\",\"branch\":\"dev\"}"),
                 null,
                 meta)));
     assertEquals(
