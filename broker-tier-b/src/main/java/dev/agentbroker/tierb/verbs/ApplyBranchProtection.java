@@ -20,7 +20,7 @@ public final class ApplyBranchProtection implements Verb {
 
   @Override
   public String description() {
-    return "Apply the baseline branch protection to a branch (default main)";
+    return "Raise a branch's protection to at least the baseline (default main); never weakens it";
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Set;
  * kept as they are. When the current setting is already at least as strong, nothing is sent; when
  * it holds something this merge cannot express, nothing is sent and the call is refused.
  */
-public final class ProtectionMerge implements StateMerge {
+final class ProtectionMerge implements StateMerge {
   /** GitHub's answer for a branch that has no protection (404). */
   static final String NOT_PROTECTED = "Branch not protected";
 
@@ -45,7 +45,7 @@ public final class ProtectionMerge implements StateMerge {
 
   private final ObjectNode baseline;
 
-  public ProtectionMerge(JsonNode baselinePutBody) {
+  ProtectionMerge(JsonNode baselinePutBody) {
     try {
       this.baseline = ProtectionJson.fromPut(baselinePutBody);
     } catch (Unexpressible e) {
