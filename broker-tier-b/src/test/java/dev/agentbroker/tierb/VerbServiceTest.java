@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.audit.JournalReader;
+import dev.agentbroker.audit.JournalRecord;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
@@ -32,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -295,6 +299,29 @@ class VerbServiceTest {
                 null,
                 meta)));
     assertTrue(sim.mintRequests().isEmpty(), "nothing minted for any denial");
+    // The policy's decision is what is journaled: its reason, rule and identity.
+    List<AuditEvent> denials = new java.util.ArrayList<>();
+    try (JournalReader r = JournalReader.open(dir.resolve("journal"), 1)) {
+      for (Optional<JournalRecord> rec = r.next(); rec.isPresent(); rec = r.next()) {
+        if ("verb.create-repo".equals(rec.get().event().action())) {
+          denials.add(rec.get().event());
+        }
+      }
+    }
+    assertTrue(
+        denials.stream()
+            .anyMatch(
+                e ->
+                    "parameter_not_allowed".equals(e.reason())
+                        && "verbs/create-repo".equals(e.ruleId())
+                        && "ci-release".equals(e.identityId())),
+        denials.toString());
+    assertTrue(
+        denials.stream()
+            .anyMatch(
+                e ->
+                    "no_matching_identity".equals(e.reason()) && "default-deny".equals(e.ruleId())),
+        denials.toString());
   }
 
   private static String reason(VerbOutcome o) {
