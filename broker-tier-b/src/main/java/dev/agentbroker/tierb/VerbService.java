@@ -11,7 +11,7 @@ import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.audit.TokenHashes;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
-import dev.agentbroker.policy.IdentityRule;
+import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.VerbRule;
 import dev.agentbroker.tiera.DecisionLog;
 import dev.agentbroker.tiera.ErrorCode;
@@ -118,21 +118,22 @@ public final class VerbService {
           e.violations());
     }
     CompiledPolicy p = policy.get();
-    Optional<IdentityRule> identity = p.identify(caller);
-    VerbRule rule = p.verbs().get(verb.name());
-    String ruleId = "verbs/" + verb.name();
-    Denial denial = authorize(identity, rule, call);
-    if (denial != null) {
+    // One evaluation: the policy's decision is what is enforced, journaled and logged.
+    Decision decision = p.evaluateVerb(caller, verb.name(), call.policyParams());
+    if (!decision.allowed()) {
       journalQuietly(
-          event(
-              verb, call, caller, identity, Outcomes.DENIED, denial.reason, ruleId, meta, started));
-      log(verb, "deny", denial.reason, ruleId, identity, call, meta);
+          event(verb, call, caller, decision, Outcomes.DENIED, decision.reason(), meta, started));
+      log(verb, "deny", decision.reason(), decision, call, meta);
       return refused(
-          ErrorCode.POLICY_DENIED, denial.reason, "the policy does not allow this call", List.of());
+          ErrorCode.POLICY_DENIED,
+          decision.reason(),
+          "the policy does not allow this call",
+          List.of());
     }
-    String identityId = identity.get().id();
+    VerbRule rule = p.verbs().get(verb.name());
+    String identityId = decision.identityId();
     if (call.dryRun()) {
-      log(verb, "allow", "dry_run", ruleId, identity, call, meta);
+      log(verb, "allow", "dry_run", decision, call, meta);
       return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
     }
     String idemKey = null;
@@ -158,7 +159,7 @@ public final class VerbService {
             List.of());
       }
     }
-    VerbOutcome outcome = perform(verb, call, caller, identity, rule, ruleId, meta, started);
+    VerbOutcome outcome = perform(verb, call, caller, decision, rule, meta, started);
     if (idemKey != null) {
       if (outcome instanceof VerbOutcome.Answered a) {
         idempotency.complete(idemKey, new IdempotencyStore.Stored(a.status(), a.body().toString()));
@@ -173,12 +174,11 @@ public final class VerbService {
       Verb verb,
       VerbCall call,
       Caller caller,
-      Optional<IdentityRule> identity,
+      Decision identity,
       VerbRule rule,
-      String ruleId,
       RequestMeta meta,
       Instant started) {
-    String identityId = identity.get().id();
+    String identityId = identity.identityId();
     Map<String, String> headers = new LinkedHashMap<>();
     try {
       RateDecision d =
@@ -189,8 +189,7 @@ public final class VerbService {
       headers.put("RateLimit-Limit", Long.toString(d.limit()));
       headers.put("RateLimit-Remaining", Long.toString(d.remaining()));
       if (!d.allowed()) {
-        return rateLimited(
-            verb, call, caller, identity, ruleId, meta, started, "rate_limited", d, headers);
+        return rateLimited(verb, call, caller, identity, meta, started, "rate_limited", d, headers);
       }
       if (verb.createsContent()) {
         for (Duration w : List.of(Duration.ofMinutes(1), Duration.ofHours(1))) {
@@ -202,7 +201,6 @@ public final class VerbService {
                 call,
                 caller,
                 identity,
-                ruleId,
                 meta,
                 started,
                 "github_content_creation_budget",
@@ -220,7 +218,6 @@ public final class VerbService {
               identity,
               Outcomes.ERROR,
               "rate_limiter_unavailable",
-              ruleId,
               meta,
               started));
       return new VerbOutcome.Refused(
@@ -233,8 +230,7 @@ public final class VerbService {
     }
     try {
       journal.append(
-          event(verb, call, caller, identity, Outcomes.ALLOWED, "intent", ruleId, meta, started)
-              .build());
+          event(verb, call, caller, identity, Outcomes.ALLOWED, "intent", meta, started).build());
     } catch (AuditUnavailableException e) {
       return new VerbOutcome.Refused(
           ErrorCode.AUDIT_UNAVAILABLE,
@@ -249,17 +245,8 @@ public final class VerbService {
       jit = executor.mint(verb, call);
     } catch (GitHubException e) {
       journalQuietly(
-          event(
-              verb,
-              call,
-              caller,
-              identity,
-              Outcomes.ERROR,
-              "jit_mint_failed",
-              ruleId,
-              meta,
-              started));
-      log(verb, "error", "jit_mint_failed", ruleId, identity, call, meta);
+          event(verb, call, caller, identity, Outcomes.ERROR, "jit_mint_failed", meta, started));
+      log(verb, "error", "jit_mint_failed", identity, call, meta);
       ErrorCode code = VerbJson.errorCode(e.kind());
       String detail =
           code == ErrorCode.GITHUB_REJECTED
@@ -273,21 +260,34 @@ public final class VerbService {
     String reason = report.reason();
     String outcome = report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR;
     AuditEvent.Builder result =
-        event(verb, call, caller, identity, outcome, reason, ruleId, meta, started)
-            .tokenSha256(sha);
+        event(verb, call, caller, identity, outcome, reason, meta, started).tokenSha256(sha);
     Map<String, String> details = new LinkedHashMap<>();
     details.put("phase", "result");
     details.put("steps", report.steps().toString());
     result.details(details);
     journalQuietly(result);
-    log(verb, report.completed() ? "allow" : "error", reason, ruleId, identity, call, meta);
+    log(verb, report.completed() ? "allow" : "error", reason, identity, call, meta);
     ObjectNode out = MAPPER.createObjectNode();
     out.put("verb", verb.name());
-    out.put("status", report.completed() ? "completed" : reason);
+    out.put("status", reason);
     out.set("params", call.params());
     out.set("steps", report.steps());
+    if (VerbExecutor.Report.UNCHANGED.equals(reason)) {
+      // Answered clearly and journaled (reason "unchanged"): nothing needed writing.
+      out.put("detail", "the current setting is already at least as strong; nothing was changed");
+      return new VerbOutcome.Answered(200, out, headers);
+    }
     if (report.completed()) {
       return new VerbOutcome.Answered(verb.createsContent() ? 201 : 200, out, headers);
+    }
+    if (VerbExecutor.Report.MERGE_REFUSED.equals(reason)) {
+      return new VerbOutcome.Refused(
+          ErrorCode.UPSTREAM_ERROR,
+          reason,
+          report.failedMessage() + "; nothing was changed",
+          List.of(),
+          Optional.empty(),
+          headers);
     }
     if (report.nothingDone()) {
       return new VerbOutcome.Refused(
@@ -302,46 +302,19 @@ public final class VerbService {
     return new VerbOutcome.Answered(502, out, headers);
   }
 
-  private record Denial(String reason) {}
-
-  /** Policy: identity known, verb granted to it, every constrained parameter accepted. */
-  private static Denial authorize(Optional<IdentityRule> identity, VerbRule rule, VerbCall call) {
-    if (identity.isEmpty()) {
-      return new Denial("no_matching_identity");
-    }
-    if (rule == null || !rule.allows(identity.get().id())) {
-      return new Denial("verb_not_granted");
-    }
-    if (!rule.params().containsKey("owner")) {
-      // Fail closed: a verb rule that does not pin owners would act on every org the App is in.
-      return new Denial("verb_owner_unconstrained");
-    }
-    Map<String, String> constrained = new LinkedHashMap<>();
-    call.policyParams()
-        .forEach(
-            (k, v) -> {
-              if (rule.params().containsKey(k)) {
-                constrained.put(k, v);
-              }
-            });
-    return rule.paramProblems(constrained).isEmpty() ? null : new Denial("parameter_not_allowed");
-  }
-
   private VerbOutcome rateLimited(
       Verb verb,
       VerbCall call,
       Caller caller,
-      Optional<IdentityRule> identity,
-      String ruleId,
+      Decision identity,
       RequestMeta meta,
       Instant started,
       String reason,
       RateDecision d,
       Map<String, String> headers) {
     headers.put("RateLimit-Remaining", "0");
-    journalQuietly(
-        event(verb, call, caller, identity, Outcomes.DENIED, reason, ruleId, meta, started));
-    log(verb, "deny", reason, ruleId, identity, call, meta);
+    journalQuietly(event(verb, call, caller, identity, Outcomes.DENIED, reason, meta, started));
+    log(verb, "deny", reason, identity, call, meta);
     return new VerbOutcome.Refused(
         ErrorCode.RATE_LIMITED,
         reason,
@@ -371,20 +344,19 @@ public final class VerbService {
       Verb verb,
       VerbCall call,
       Caller caller,
-      Optional<IdentityRule> identity,
+      Decision decision,
       String outcome,
       String reason,
-      String ruleId,
       RequestMeta meta,
       Instant started) {
     return AuditEvent.builder("verb." + verb.name(), outcome)
         .time(clock.instant())
         .reason(reason)
-        .ruleId(ruleId)
+        .ruleId(decision.ruleId())
         .issuer(caller.issuer())
         .subject(caller.subject())
-        .identityId(identity.map(IdentityRule::id).orElse(null))
-        .profile(identity.map(i -> i.profile().wireName()).orElse(null))
+        .identityId(decision.identityId())
+        .profile(decision.profile() == null ? null : decision.profile().wireName())
         .owner(call.owner())
         .repositories(call.repository().map(List::of).orElse(List.of()))
         .permissions(verb.permissions())
@@ -414,12 +386,11 @@ public final class VerbService {
       Verb verb,
       String decision,
       String reason,
-      String ruleId,
-      Optional<IdentityRule> identity,
+      Decision policyDecision,
       VerbCall call,
       RequestMeta meta) {
-    DecisionLog.of("verb." + verb.name(), decision, reason, ruleId)
-        .with(DecisionLog.IDENTITY, identity.map(IdentityRule::id).orElse(null))
+    DecisionLog.of("verb." + verb.name(), decision, reason, policyDecision.ruleId())
+        .with(DecisionLog.IDENTITY, policyDecision.identityId())
         .with(DecisionLog.OWNER, call.owner())
         .with(DecisionLog.REPOSITORIES, call.repository().orElse(null))
         .with(DecisionLog.REQUEST_ID, meta.requestId())

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.audit.JournalReader;
+import dev.agentbroker.audit.JournalRecord;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
@@ -32,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +61,9 @@ class VerbServiceTest {
           grants: []
       verbs:
         create-repo: {allowed_identities: [ci-release], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
-        set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme]}}
-        grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], team: [platform, docs-writers]}}
-        apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {repo: "svc-.*"}}
+        set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*"}}
+        grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*", team: [platform, docs-writers], permission: [pull, push]}}
+        apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {owner: [acme], repo: "svc-.*", branch: [main, release/v1]}}
       """;
   static final ObjectMapper JSON = new ObjectMapper();
   static KeyPair appKey;
@@ -248,12 +252,32 @@ class VerbServiceTest {
                 null,
                 meta)));
     assertEquals(
-        "verb_owner_unconstrained",
+        "parameter_not_allowed",
         reason(
             service.call(
                 other,
                 "apply-branch-protection",
-                body("{\"owner\":\"acme\",\"repo\":\"svc-a\"}"),
+                body("{\"owner\":\"acme\",\"repo\":\"web-a\"}"),
+                null,
+                meta)));
+    // Fail-open before the policy decided: a parameter the rule does not list (template) was
+    // skipped, not rejected.
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                release,
+                "create-repo",
+                body("{\"owner\":\"acme\",\"name\":\"abc\",\"template\":\"tmpl\"}"),
+                null,
+                meta)));
+    assertEquals(
+        "parameter_not_allowed",
+        reason(
+            service.call(
+                other,
+                "apply-branch-protection",
+                body("{\"owner\":\"acme\",\"repo\":\"svc-a\",\"branch\":\"dev\"}"),
                 null,
                 meta)));
     assertEquals(
@@ -275,6 +299,29 @@ class VerbServiceTest {
                 null,
                 meta)));
     assertTrue(sim.mintRequests().isEmpty(), "nothing minted for any denial");
+    // The policy's decision is what is journaled: its reason, rule and identity.
+    List<AuditEvent> denials = new java.util.ArrayList<>();
+    try (JournalReader r = JournalReader.open(dir.resolve("journal"), 1)) {
+      for (Optional<JournalRecord> rec = r.next(); rec.isPresent(); rec = r.next()) {
+        if ("verb.create-repo".equals(rec.get().event().action())) {
+          denials.add(rec.get().event());
+        }
+      }
+    }
+    assertTrue(
+        denials.stream()
+            .anyMatch(
+                e ->
+                    "parameter_not_allowed".equals(e.reason())
+                        && "verbs/create-repo".equals(e.ruleId())
+                        && "ci-release".equals(e.identityId())),
+        denials.toString());
+    assertTrue(
+        denials.stream()
+            .anyMatch(
+                e ->
+                    "no_matching_identity".equals(e.reason()) && "default-deny".equals(e.ruleId())),
+        denials.toString());
   }
 
   private static String reason(VerbOutcome o) {

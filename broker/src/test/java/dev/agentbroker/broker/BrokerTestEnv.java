@@ -68,7 +68,7 @@ public class BrokerTestEnv implements QuarkusTestResourceLifecycleManager {
           grants: [{owner: acme, repositories: ["*"], permissions: {contents: read}}]
       verbs:
         create-repo: {allowed_identities: [agent-launcher], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
-        grant-team-access: {allowed_identities: [agent-launcher], rate: "10/hour", params: {owner: [acme], team: [platform]}}
+        grant-team-access: {allowed_identities: [agent-launcher], rate: "10/hour", params: {owner: [acme], repo: ".*", team: [platform], permission: [pull, triage, push]}}
       """;
 
   @Override

@@ -132,7 +132,7 @@ class VerbsApiTest {
         Arguments.of(
             "name outside the policy pattern",
             "create-repo",
-            "{\"owner\":\"acme\",\"name\":\"ABC\"}",
+            "{\"owner\":\"acme\",\"name\":\"ab.c\"}",
             null,
             403,
             "policy_denied"),

@@ -1,6 +1,7 @@
 package dev.agentbroker.policy;
 
 import dev.agentbroker.policy.internal.Evaluator;
+import dev.agentbroker.policy.internal.VerbEvaluator;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,26 @@ public final class CompiledPolicy {
   /** Decides a token request. Deny by default; never throws for well-formed records. */
   public Decision evaluate(Caller caller, TokenRequest request) {
     return Evaluator.evaluate(this, caller, request);
+  }
+
+  /**
+   * Decides a Tier B verb call: {@code params} are the call's constrainable string parameters (e.g.
+   * owner, name, visibility). Deny by default; the decision never carries a scope. Reasons: {@code
+   * no_matching_identity}, {@code verb_not_granted}, {@code parameter_not_allowed} (a parameter the
+   * rule does not list, or a value it rejects), {@code parameter_required} (a parameter the rule
+   * constrains is missing), {@code allowed}.
+   */
+  public Decision evaluateVerb(Caller caller, String verb, Map<String, String> params) {
+    return VerbEvaluator.evaluate(this, caller, verb, params);
+  }
+
+  /**
+   * Decides the parameters of a break-glass verb grant: who may call the verb is not checked (a
+   * second human approves instead), but a rule's parameter constraints still apply. Without a rule
+   * for the verb: {@code allowed}, rule {@code break-glass}.
+   */
+  public Decision evaluateBreakGlassVerb(String verb, Map<String, String> params) {
+    return VerbEvaluator.evaluateBreakGlass(this, verb, params);
   }
 
   /** First identity in file order whose issuer is equal and whose subject/claims all match. */

@@ -17,8 +17,23 @@ public final class Reasons {
   public static final String PERMISSION_LEVEL_EXCEEDS_GRANT = "permission_level_exceeds_grant";
   public static final String TOO_MANY_REPOSITORIES = "too_many_repositories";
 
+  /** Verb decisions: the identity is not in the verb's {@code allowed_identities}, or no rule. */
+  public static final String VERB_NOT_GRANTED = "verb_not_granted";
+
+  /** Verb decisions: a parameter the rule does not list, or a value the rule does not accept. */
+  public static final String PARAMETER_NOT_ALLOWED = "parameter_not_allowed";
+
+  /** Verb decisions: the rule constrains a parameter the call omitted. */
+  public static final String PARAMETER_REQUIRED = "parameter_required";
+
   /** Rule id of the deny that applies when no identity matches the caller. */
   public static final String DEFAULT_DENY_RULE = "default-deny";
+
+  /** Prefix of a verb rule's id: {@code verbs/create-repo}. */
+  public static final String VERB_RULE_PREFIX = "verbs/";
+
+  /** Rule id of a break-glass verb decision when the policy has no rule for the verb. */
+  public static final String BREAK_GLASS_RULE = "break-glass";
 
   private Reasons() {}
 }

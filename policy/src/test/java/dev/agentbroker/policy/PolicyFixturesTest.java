@@ -131,8 +131,12 @@ class PolicyFixturesTest {
     assertTrue(verb.allows("ci-release"));
     assertFalse(verb.allows("agent-launcher-mac"));
     assertTrue(
-        verb.paramProblems(java.util.Map.of("name", "my-repo", "visibility", "private")).isEmpty());
-    assertEquals(2, verb.paramProblems(java.util.Map.of("name", "X", "colour", "red")).size());
+        verb.paramProblems(
+                java.util.Map.of("owner", "acme", "name", "my-repo", "visibility", "private"))
+            .isEmpty());
+    // Rejected: the name and the unlisted colour; missing: owner and visibility.
+    assertEquals(2, verb.rejectedParams(java.util.Map.of("name", "X", "colour", "red")).size());
+    assertEquals(4, verb.paramProblems(java.util.Map.of("name", "X", "colour", "red")).size());
     assertEquals(3, p.egress().groups().size());
     assertTrue(p.egress().allows(java.net.InetAddress.getByName("10.20.0.7"), "api.github.com"));
     assertFalse(p.egress().allows(java.net.InetAddress.getByName("10.20.0.7"), "evil.com"));

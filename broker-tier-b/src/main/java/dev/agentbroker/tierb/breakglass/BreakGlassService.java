@@ -4,7 +4,8 @@ import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.policy.CompiledPolicy;
-import dev.agentbroker.policy.VerbRule;
+import dev.agentbroker.policy.Decision;
+import dev.agentbroker.policy.Reasons;
 import dev.agentbroker.tiera.ErrorCode;
 import dev.agentbroker.tiera.RequestMeta;
 import dev.agentbroker.tiera.Violation;
@@ -94,10 +95,12 @@ public final class BreakGlassService {
           List.of(
               new Violation("duration_minutes", "at most " + settings.maxDuration().toMinutes())));
     }
-    if (r.elevation() instanceof Elevation.VerbAction a && !constraintsHold(a)) {
+    String paramDenial =
+        r.elevation() instanceof Elevation.VerbAction a ? parameterDenial(a) : null;
+    if (paramDenial != null) {
       return BreakGlassOutcome.Refused.of(
           ErrorCode.POLICY_DENIED,
-          "parameter_not_allowed",
+          paramDenial,
           "the policy's parameter constraints for this verb still apply to break-glass");
     }
     Grant g =
@@ -194,9 +197,9 @@ public final class BreakGlassService {
           return refuse(
               "use", h, g, meta, ErrorCode.INVALID_REQUEST, "schema_changed", e.getMessage());
         }
-        if (!constraintsHold(a)) {
-          return refuse(
-              "use", h, g, meta, ErrorCode.POLICY_DENIED, "parameter_not_allowed", "policy");
+        String denial = parameterDenial(a);
+        if (denial != null) {
+          return refuse("use", h, g, meta, ErrorCode.POLICY_DENIED, denial, "policy");
         }
       }
       claimed = g.claimed(clock.instant());
@@ -250,24 +253,17 @@ public final class BreakGlassService {
     }
   }
 
-  private boolean constraintsHold(Elevation.VerbAction a) {
-    VerbRule rule = policy.get().verbs().get(a.verb());
-    if (rule == null) {
-      return true;
-    }
+  /**
+   * The policy's reason for refusing the verb's parameters ({@code parameter_not_allowed}, {@code
+   * parameter_required}), or null when its decision allows them.
+   */
+  private String parameterDenial(Elevation.VerbAction a) {
     try {
       VerbCall call = BreakGlassRequest.call(a);
-      Map<String, String> constrained = new LinkedHashMap<>();
-      call.policyParams()
-          .forEach(
-              (k, v) -> {
-                if (rule.params().containsKey(k)) {
-                  constrained.put(k, v);
-                }
-              });
-      return rule.paramProblems(constrained).isEmpty();
+      Decision d = policy.get().evaluateBreakGlassVerb(a.verb(), call.policyParams());
+      return d.allowed() ? null : d.reason();
     } catch (VerbInputException e) {
-      return false;
+      return Reasons.PARAMETER_NOT_ALLOWED;
     }
   }
 

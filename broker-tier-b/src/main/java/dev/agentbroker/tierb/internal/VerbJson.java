@@ -28,7 +28,11 @@ public final class VerbJson {
     for (PlannedCall c : verb.plan(call)) {
       ObjectNode n = plan.addObject();
       n.put("method", c.method()).put("path", c.path()).put("purpose", c.purpose());
-      if (c.body() != null) {
+      if (c.merge() != null) {
+        // The body sent depends on the current state, read when the verb runs.
+        n.put("reads_current_state", true);
+        n.set("baseline", c.body());
+      } else if (c.body() != null) {
         n.set("body", c.body());
       }
     }

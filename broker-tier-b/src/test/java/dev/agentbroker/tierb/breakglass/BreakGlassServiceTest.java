@@ -55,7 +55,7 @@ class BreakGlassServiceTest {
           profile: ci
           grants: []
       verbs:
-        create-repo: {allowed_identities: [release], rate: "3/hour", params: {owner: [acme]}}
+        create-repo: {allowed_identities: [release], rate: "3/hour", params: {owner: [acme], name: "[a-z-]+", visibility: [private]}}
       """;
   static final ObjectMapper JSON = new ObjectMapper();
   static final String HUMANS = "https://humans.test";
@@ -360,6 +360,17 @@ class BreakGlassServiceTest {
                     + "\"name\":\"x-notes\"},\"justification\":\"policy still pins owners\","
                     + "\"duration_minutes\":10}"));
     refused(ErrorCode.POLICY_DENIED, service.request(alice, otherOrg, meta));
+
+    // A parameter the rule does not list (template) is refused too, as the policy decides it.
+    BreakGlassRequest unlisted =
+        BreakGlassRequest.parse(
+            JSON.readTree(
+                "{\"kind\":\"verb\",\"verb\":\"create-repo\",\"params\":{\"owner\":\"acme\","
+                    + "\"name\":\"y-notes\",\"template\":\"tmpl\"},\"justification\":\"INC-8 template is not in the rule\","
+                    + "\"duration_minutes\":10}"));
+    BreakGlassOutcome.Refused notListed =
+        assertInstanceOf(BreakGlassOutcome.Refused.class, service.request(alice, unlisted, meta));
+    assertEquals("parameter_not_allowed", notListed.reason());
   }
 
   private List<AuditEvent> events() throws Exception {

@@ -45,14 +45,34 @@ final class SectionCompiler {
       }
       Rate rate = rate(w.rate());
       Map<String, ParamRule> params = new LinkedHashMap<>();
+      boolean ownerSeen = false;
       for (Wire.Param p : w.params()) {
         String param = values.matching(p.name(), PARAM_NAME, "a valid parameter name");
+        ownerSeen |= VerbRule.OWNER.equals(param);
+        if (VerbRule.OWNER.equals(param) && p.regex() != null) {
+          values.problem(
+              p.name(),
+              "'owner' must be a list of organizations, not a regex: a pattern can match"
+                  + " organizations nobody meant to allow");
+          continue;
+        }
         ParamRule rule = param == null ? null : param(param, p);
         if (rule != null) {
           params.put(param, rule);
         }
       }
-      if (name != null && rate != null && !allowed.isEmpty()) {
+      if (!ownerSeen && w.name() != null) {
+        // Fail closed at load time: an unpinned rule would act on every organization the App is
+        // installed on.
+        values.problem(
+            w.name(),
+            "verb rule must pin 'owner' (params: {owner: [org, ...]}): without it the verb would"
+                + " act on every organization the App is installed on");
+      }
+      if (name != null
+          && rate != null
+          && !allowed.isEmpty()
+          && params.get(VerbRule.OWNER) != null) {
         out.put(name, new VerbRule(name, allowed, rate, params));
       }
     }

@@ -19,12 +19,6 @@ final class AdminEndpoints {
   static final String NOT_ACCESSIBLE = Messages.NOT_ACCESSIBLE;
   private static final Pattern REPO_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
   private static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9-]{0,49}$");
-  private static final Set<String> PROTECTION_KEYS =
-      Set.of(
-          "required_status_checks",
-          "enforce_admins",
-          "required_pull_request_reviews",
-          "restrictions");
   private static final Set<String> TEAM_PERMISSIONS =
       Set.of("pull", "triage", "push", "maintain", "admin");
 
@@ -33,6 +27,7 @@ final class AdminEndpoints {
   private final AdminState admin;
   private final GitHubJson json;
   private final ContentCreationLimit creationLimit;
+  private final ProtectionEndpoints protection;
 
   AdminEndpoints(SimulatorState state, AdminState admin, GitHubJson json) {
     this.state = state;
@@ -40,10 +35,15 @@ final class AdminEndpoints {
     this.admin = admin;
     this.json = json;
     this.creationLimit = new ContentCreationLimit(state.clock);
+    this.protection = new ProtectionEndpoints(state, admin);
   }
 
   /** Handles the request if it is an admin endpoint; returns null otherwise. */
   ApiResponse handle(ApiRequest req) {
+    ApiResponse branchProtection = protection.handle(req);
+    if (branchProtection != null) {
+      return branchProtection;
+    }
     if (req.matches("POST", "orgs", "*", "repos")) {
       IssuedToken t = token(req, "administration", "write");
       return createRepo(req, t, req.segment(1), null);
@@ -95,26 +95,6 @@ final class AdminEndpoints {
       ArrayNode arr = out.putArray("names");
       topics.forEach(arr::add);
       return ApiResponse.json(200, GitHubJson.bytes(out));
-    }
-    if (req.matches("PUT", "repos", "*", "*", "branches", "*", "protection")) {
-      IssuedToken t = token(req, "administration", "write");
-      reach(t, req.segment(1), req.segment(2));
-      if (!"main".equals(req.segment(4))) {
-        throw new ApiException(404, "Branch not found");
-      }
-      JsonNode b = body(req);
-      for (String k : PROTECTION_KEYS) {
-        if (!b.has(k)) {
-          throw unprocessable("Invalid request.\n\n\"" + k + "\" wasn't supplied.");
-        }
-      }
-      JsonNode checks = b.get("required_status_checks");
-      if (!checks.isNull() && (!checks.has("strict") || !checks.has("contexts"))) {
-        throw unprocessable("Invalid request.\n\n\"strict\", \"contexts\" weren't supplied.");
-      }
-      admin.protection.put(
-          AdminState.key(req.segment(1), req.segment(2)) + "#" + req.segment(4), b);
-      return ApiResponse.json(200, GitHubJson.bytes(b));
     }
     if (req.matches("PUT", "orgs", "*", "teams", "*", "repos", "*", "*")) {
       IssuedToken t = token(req, "administration", "write");

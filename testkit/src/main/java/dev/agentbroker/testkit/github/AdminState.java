@@ -41,7 +41,14 @@ final class AdminState {
     return teams.getOrDefault(org.toLowerCase(Locale.ROOT), Set.of()).contains(slug);
   }
 
-  /** Branch protection as last PUT, by branch. */
+  /** Branches besides {@code main} (which every repository has), as {@code owner/repo#branch}. */
+  final Set<String> branches = ConcurrentHashMap.newKeySet();
+
+  boolean branchExists(String owner, String repo, String branch) {
+    return "main".equals(branch) || branches.contains(key(owner, repo) + "#" + branch);
+  }
+
+  /** Branch protection in GET's shape, by {@code owner/repo#branch}; absent = not protected. */
   final Map<String, JsonNode> protection = new ConcurrentHashMap<>();
 
   /** Team permission by {@code org/team -> owner/repo}. */

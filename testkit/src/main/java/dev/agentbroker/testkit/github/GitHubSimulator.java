@@ -1,5 +1,6 @@
 package dev.agentbroker.testkit.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -206,7 +207,32 @@ public final class GitHubSimulator implements AutoCloseable {
     return admin.find(owner, name);
   }
 
-  /** The branch protection last PUT on {@code owner/name} branch {@code branch}, as JSON text. */
+  /** Adds branch {@code branch} to {@code owner/name} (every repository already has main). */
+  public void addBranch(String owner, String name, String branch) {
+    knownRepo(owner, name);
+    admin.branches.add(AdminState.key(owner, name) + "#" + Objects.requireNonNull(branch));
+  }
+
+  /**
+   * Sets the protection of an existing branch as a PUT with {@code putBody} would (same checks,
+   * replace semantics), e.g. to give a test a stronger setting than the baseline.
+   */
+  public void protectBranch(String owner, String name, String branch, String putBody) {
+    knownRepo(owner, name);
+    if (!admin.branchExists(owner, name, branch)) {
+      throw new IllegalArgumentException("no branch " + branch);
+    }
+    String key = AdminState.key(owner, name) + "#" + branch;
+    try {
+      JsonNode body = GitHubJson.MAPPER.readTree(putBody);
+      admin.protection.put(
+          key, new ProtectionEndpoints(state, admin).put(owner, body, admin.protection.get(key)));
+    } catch (java.io.IOException | ApiException e) {
+      throw new IllegalArgumentException("invalid protection: " + e.getMessage(), e);
+    }
+  }
+
+  /** The branch protection of {@code owner/name} branch {@code branch} in GET's shape, as JSON. */
   public Optional<String> branchProtection(String owner, String name, String branch) {
     return Optional.ofNullable(admin.protection.get(AdminState.key(owner, name) + "#" + branch))
         .map(Object::toString);
