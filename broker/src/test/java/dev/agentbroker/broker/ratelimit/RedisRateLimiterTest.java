@@ -170,7 +170,8 @@ class RedisRateLimiterTest {
           assertThrows(
               RateLimiterUnavailableException.class, () -> r.acquire("k", 3, Duration.ofHours(1)));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertTrue(ms < 3_000, "failed after " + ms + " ms"); // bounded, with room for a loaded CI machine
+      assertTrue(
+          ms < 3_000, "failed after " + ms + " ms"); // bounded, with room for a loaded CI machine
       for (Throwable c = e; c != null; c = c.getCause()) {
         assertFalse(String.valueOf(c.getMessage()).contains("s3cret"), "password in " + c);
       }
