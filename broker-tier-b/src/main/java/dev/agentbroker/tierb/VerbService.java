@@ -130,14 +130,16 @@ public final class VerbService {
       return refused(
           ErrorCode.POLICY_DENIED, denial.reason, "the policy does not allow this call", List.of());
     }
-    String identityId = identity.get().id();
     if (call.dryRun()) {
       log(verb, "allow", "dry_run", ruleId, identity, call, meta);
       return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
     }
     String idemKey = null;
     if (idempotencyKey != null) {
-      idemKey = identityId + "|" + verb.name() + "|" + idempotencyKey;
+      // The caller's own record: another caller's identical key is never a replay of this one.
+      idemKey =
+          IdempotencyStore.scopedKey(
+              caller.issuer(), caller.subject(), verb.name(), idempotencyKey);
       IdempotencyStore.Claim claim =
           idempotency.claim(idemKey, TokenHashes.sha256Hex(call.params().toString()));
       if (claim instanceof IdempotencyStore.Claim.Replay r) {
@@ -148,6 +150,13 @@ public final class VerbService {
             ErrorCode.CONFLICT,
             "idempotency_conflict",
             "this Idempotency-Key was used with a different request",
+            List.of());
+      }
+      if (claim instanceof IdempotencyStore.Claim.Unavailable) {
+        return refused(
+            ErrorCode.RATE_LIMITER_UNAVAILABLE,
+            "idempotency_store_unavailable",
+            "the shared idempotency store did not answer; retry later",
             List.of());
       }
       if (claim instanceof IdempotencyStore.Claim.Busy) {

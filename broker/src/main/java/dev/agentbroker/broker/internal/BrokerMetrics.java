@@ -1,6 +1,7 @@
 package dev.agentbroker.broker.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,8 +35,16 @@ public class BrokerMetrics {
             "broker.github.ratelimit.remaining", runtime, r -> r.github().rateLimit().remaining())
         .description("x-ratelimit-remaining from GitHub's last answer (-1 before any)")
         .register(registry);
-    Gauge.builder("broker.policy.reload.failures", runtime, r -> r.policy().reloadFailures())
+    // A counter (…_total): alerts use increase(), which a gauge would not support.
+    FunctionCounter.builder(
+            "broker.policy.reload.failures", runtime, r -> r.policy().reloadFailures())
         .description("Policy reloads that failed (last good policy kept)")
+        .register(registry);
+    Gauge.builder(
+            "broker.policy.last.reload.success.timestamp.seconds",
+            runtime,
+            r -> r.policy().lastLoadedAt().getEpochSecond())
+        .description("When the policy in force was loaded (start-up or last successful reload)")
         .register(registry);
     Gauge.builder(
             "broker.policy.last.reload.failed", runtime, r -> r.policy().lastReloadFailed() ? 1 : 0)
