@@ -71,9 +71,17 @@ public final class FileAppJwtSigner implements AppJwtSigner {
     return new FileAppJwtSigner(PemKeys.parseRsaPrivateKey(pem));
   }
 
-  /** The primary gid of this process (what a file it creates gets by default). */
+  /**
+   * The primary gid of this process (what a file it creates gets by default), or -1 when the JDK
+   * lacks {@code jdk.security.auth} (a trimmed runtime): then only {@code broker.key.file-group}
+   * can allow a group-readable key — unknown means refused.
+   */
   static long processGid() {
-    return new com.sun.security.auth.module.UnixSystem().getGid();
+    try {
+      return new com.sun.security.auth.module.UnixSystem().getGid();
+    } catch (LinkageError e) {
+      return -1;
+    }
   }
 
   /** For tests and for key sources that already hold the parsed key in memory. */

@@ -22,6 +22,7 @@ public class Schedules {
   @Inject BrokerRuntime runtime;
 
   @Inject Clock clock;
+  @Inject BrokerMetrics metrics;
 
   /**
    * Reloads a changed policy file. Both outcomes are journaled ({@code policy.reload}), so an
@@ -46,6 +47,7 @@ public class Schedules {
           "policy reload failed, last good policy kept (%d problems):%n%s",
           r.problems().size(),
           String.join("\n", r.problems().stream().map(Object::toString).toList()));
+      metrics.policyReloadFailed();
       journal(Outcomes.ERROR, "policy_reload_failed", "high", sha, r.problems().size());
     }
     return r;
