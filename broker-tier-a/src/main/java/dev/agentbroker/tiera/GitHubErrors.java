@@ -49,6 +49,16 @@ final class GitHubErrors {
             d,
             Optional.of(e.retryAfter().orElse(Duration.ofSeconds(60))));
       case UNAVAILABLE:
+        if (e.mayHaveMinted()) {
+          // Journaled with this reason: GitHub may hold a token nobody received (it dies within
+          // the hour). The caller may retry; that is a new, separately journaled mint.
+          return new MintResult.Refused(
+              ErrorCode.UPSTREAM_UNAVAILABLE,
+              "github_mint_ambiguous",
+              "GitHub did not confirm the mint; it was not retried. Retry later",
+              d,
+              Optional.of(e.retryAfter().orElse(Duration.ofSeconds(5))));
+        }
         return new MintResult.Refused(
             ErrorCode.UPSTREAM_UNAVAILABLE,
             "github_unavailable",

@@ -171,6 +171,22 @@ class TokenServiceTest {
   }
 
   @Test
+  void anAmbiguousMintIsJournaledAndNotRetried() throws Exception {
+    sim.faults().mintThenDropNext(1);
+    MintResult r =
+        service(journal).mint(caller, request("svc-a", Map.of("contents", "read")), meta);
+    MintResult.Refused refused = assertInstanceOf(MintResult.Refused.class, r);
+    assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, refused.code());
+    assertEquals("github_mint_ambiguous", refused.reason());
+    assertEquals(1, sim.mintRequests().size(), "one POST");
+    assertEquals(1, sim.issuedTokenCount(), "GitHub holds one token nobody received");
+    List<String> lines = journalLines();
+    assertEquals(2, lines.size(), "intent, then the ambiguous outcome");
+    assertTrue(lines.get(1).contains("github_mint_ambiguous"), lines.get(1));
+    assertTrue(lines.get(1).contains("\"error\""), lines.get(1));
+  }
+
+  @Test
   void journalDownBeforeMintRefusesAndMintsNothing() {
     AuditJournal broken = failingAfter(0);
     MintResult r = service(broken).mint(caller, request("svc-a", Map.of("contents", "read")), meta);

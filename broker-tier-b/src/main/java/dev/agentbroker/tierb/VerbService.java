@@ -131,14 +131,16 @@ public final class VerbService {
           List.of());
     }
     VerbRule rule = p.verbs().get(verb.name());
-    String identityId = decision.identityId();
     if (call.dryRun()) {
       log(verb, "allow", "dry_run", decision, call, meta);
       return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
     }
     String idemKey = null;
     if (idempotencyKey != null) {
-      idemKey = identityId + "|" + verb.name() + "|" + idempotencyKey;
+      // The caller's own record: another caller's identical key is never a replay of this one.
+      idemKey =
+          IdempotencyStore.scopedKey(
+              caller.issuer(), caller.subject(), verb.name(), idempotencyKey);
       IdempotencyStore.Claim claim =
           idempotency.claim(idemKey, TokenHashes.sha256Hex(call.params().toString()));
       if (claim instanceof IdempotencyStore.Claim.Replay r) {
@@ -149,6 +151,13 @@ public final class VerbService {
             ErrorCode.CONFLICT,
             "idempotency_conflict",
             "this Idempotency-Key was used with a different request",
+            List.of());
+      }
+      if (claim instanceof IdempotencyStore.Claim.Unavailable) {
+        return refused(
+            ErrorCode.RATE_LIMITER_UNAVAILABLE,
+            "idempotency_store_unavailable",
+            "the shared idempotency store did not answer; retry later",
             List.of());
       }
       if (claim instanceof IdempotencyStore.Claim.Busy) {

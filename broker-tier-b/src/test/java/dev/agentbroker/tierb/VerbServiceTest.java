@@ -59,8 +59,13 @@ class VerbServiceTest {
           subject: "other-bot"
           profile: ci
           grants: []
+        - id: fleet
+          issuer: https://ci.test
+          subject: "fleet-.*"
+          profile: ci
+          grants: []
       verbs:
-        create-repo: {allowed_identities: [ci-release], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
+        create-repo: {allowed_identities: [ci-release, fleet], rate: "3/hour", params: {owner: [acme], name: "[a-z][a-z0-9-]{2,62}", visibility: [private, internal]}}
         set-repo-metadata: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*"}}
         grant-team-access: {allowed_identities: [ci-release], rate: "30/hour", params: {owner: [acme], repo: ".*", team: [platform, docs-writers], permission: [pull, push]}}
         apply-branch-protection: {allowed_identities: [ci-release, other], rate: "30/hour", params: {owner: [acme], repo: "svc-.*", branch: [main, release/v1]}}
@@ -95,7 +100,7 @@ class VerbServiceTest {
         new VerbService(
             () -> policy,
             new InMemoryRateLimiter(clock),
-            new IdempotencyStore(clock, Duration.ofHours(24)),
+            new InMemoryIdempotencyStore(clock, Duration.ofHours(24)),
             journal,
             new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
             clock);
@@ -173,6 +178,29 @@ class VerbServiceTest {
     assertEquals("/orgs/acme/repos", a.body().get("plan").get(0).get("path").asText());
     assertEquals("PUT", a.body().get("plan").get(1).get("method").asText());
     assertEquals(before, sim.requests().size(), "the simulator saw nothing");
+  }
+
+  @Test
+  void theSameKeyFromAnotherCallerOfTheSameIdentityIsNotAReplay() throws Exception {
+    // Two subjects matching one identity: before, records were keyed by identity, so fleet-b got
+    // fleet-a's answer (and learnt the repository it created) instead of its own call.
+    JsonNode b = body("{\"owner\":\"acme\",\"name\":\"fleet-repo\",\"visibility\":\"private\"}");
+    Caller a = new Caller("https://ci.test", "fleet-a", Map.of());
+    Caller c = new Caller("https://ci.test", "fleet-b", Map.of());
+    VerbOutcome first = service.call(a, "create-repo", b, "shared-key", meta);
+    assertInstanceOf(VerbOutcome.Answered.class, first);
+    VerbOutcome second = service.call(c, "create-repo", b, "shared-key", meta);
+    Map<String, String> h =
+        second instanceof VerbOutcome.Answered x
+            ? x.headers()
+            : ((VerbOutcome.Refused) second).headers();
+    assertFalse("true".equals(h.get("Idempotent-Replayed")), "not a's answer");
+    long creates = sim.requests().stream().filter(r -> r.path().equals("/orgs/acme/repos")).count();
+    assertEquals(2, creates, "b's call ran on its own");
+    VerbOutcome.Answered again =
+        assertInstanceOf(
+            VerbOutcome.Answered.class, service.call(a, "create-repo", b, "shared-key", meta));
+    assertEquals("true", again.headers().get("Idempotent-Replayed"), "a's own retry replays");
   }
 
   @Test

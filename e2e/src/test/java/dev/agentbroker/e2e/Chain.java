@@ -81,7 +81,8 @@ final class Chain {
       Path work = Files.createTempDirectory("agent-e2e-");
       actions = ActionsOidcIssuer.start(ACTIONS_CLOCK);
       // The local Actions issuer through the github-actions preset, its issuer and JWKS overridden
-      // as for GitHub Enterprise Server.
+      // as for GitHub Enterprise Server. The broker refuses http: JWKS URLs and the local issuer
+      // serves plain http, so its JWKS is handed over as a file.
       Map<String, String> env =
           Map.of(
               "BROKER_JWT_ISSUERS_ACTIONS_PRESET",
@@ -89,7 +90,7 @@ final class Chain {
               "BROKER_JWT_ISSUERS_ACTIONS_ISSUER",
               actions.issuer(),
               "BROKER_JWT_ISSUERS_ACTIONS_PUBLIC_KEY_LOCATION",
-              actions.jwksUri().toString(),
+              actions.writeJwks(work.resolve("actions-jwks.json")).toString(),
               "BROKER_JWT_ISSUERS_ACTIONS_AUDIENCES",
               "agent-broker");
       stack =

@@ -12,17 +12,25 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Holds the current policy of one file and hot-reloads it. The first load must succeed (fail
  * closed: no policy, no broker); later broken edits keep the last good policy in force and are
  * reported through the counters and {@link #lastError()}.
  *
+ * <p>A deployment may add checks the file alone cannot make (the broker refuses identities that
+ * name its human-only issuer): they run on every load, and a policy they object to is treated
+ * exactly like one that does not compile — refused at start-up, refused on reload.
+ *
  * <p>{@link #current()} is lock-free; reloads are serialised.
  */
 public final class PolicyStore {
+  private static final Function<CompiledPolicy, List<PolicyProblem>> NO_CHECK = p -> List.of();
+
   private final Path file;
   private final Clock clock;
+  private final Function<CompiledPolicy, List<PolicyProblem>> check;
 
   private volatile CompiledPolicy current;
   private volatile Instant lastLoadedAt;
@@ -37,16 +45,28 @@ public final class PolicyStore {
   private String currentHash;
   private String lastFailedHash;
 
-  private PolicyStore(Path file, Clock clock) {
+  private PolicyStore(Path file, Clock clock, Function<CompiledPolicy, List<PolicyProblem>> check) {
     this.file = file;
     this.clock = clock;
+    this.check = check;
   }
 
   /** Loads {@code file}; throws if it is unreadable or invalid, so startup fails closed. */
   public static PolicyStore open(Path file, Clock clock) throws PolicyException {
+    return open(file, clock, NO_CHECK);
+  }
+
+  /**
+   * Like {@link #open(Path, Clock)}, with {@code check} run on every compiled policy (at open and
+   * on each reload); a non-empty answer refuses that policy like a compile error.
+   */
+  public static PolicyStore open(
+      Path file, Clock clock, Function<CompiledPolicy, List<PolicyProblem>> check)
+      throws PolicyException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(clock, "clock");
-    PolicyStore store = new PolicyStore(file, clock);
+    Objects.requireNonNull(check, "check");
+    PolicyStore store = new PolicyStore(file, clock, check);
     byte[] bytes;
     BasicFileAttributes attrs;
     try {
@@ -55,8 +75,7 @@ public final class PolicyStore {
     } catch (IOException | SecurityException e) {
       throw PolicyCompiler.unreadable(file.toString(), e);
     }
-    CompiledPolicy policy =
-        PolicyCompiler.compile(PolicyCompiler.decode(bytes, file.toString()), file.toString());
+    CompiledPolicy policy = store.checked(bytes);
     synchronized (store) {
       store.install(policy, Hashing.sha256Hex(bytes), attrs);
     }
@@ -101,8 +120,7 @@ public final class PolicyStore {
       return new ReloadResult(ReloadResult.Status.UNCHANGED, List.of());
     }
     try {
-      CompiledPolicy policy =
-          PolicyCompiler.compile(PolicyCompiler.decode(bytes, file.toString()), file.toString());
+      CompiledPolicy policy = checked(bytes);
       install(policy, hash, attrs);
       successes.incrementAndGet();
       return new ReloadResult(ReloadResult.Status.RELOADED, List.of());
@@ -114,6 +132,16 @@ public final class PolicyStore {
       lastFailedHash = hash;
       return failed(List.of(new PolicyProblem(file.toString(), 0, 0, "", "internal error: " + e)));
     }
+  }
+
+  private CompiledPolicy checked(byte[] bytes) throws PolicyException {
+    CompiledPolicy policy =
+        PolicyCompiler.compile(PolicyCompiler.decode(bytes, file.toString()), file.toString());
+    List<PolicyProblem> problems = check.apply(policy);
+    if (!problems.isEmpty()) {
+      throw new PolicyException(problems);
+    }
+    return policy;
   }
 
   private void install(CompiledPolicy policy, String hash, BasicFileAttributes attrs) {

@@ -117,4 +117,34 @@ class PolicyStoreTest {
     assertFalse(store.lastReloadFailed());
     assertEquals(0, store.reloadSuccesses());
   }
+
+  /** The deployment's extra check (the broker's: no identity on the human-only issuer). */
+  static List<PolicyProblem> noIssuerB(CompiledPolicy p) {
+    return p.identities().stream()
+        .filter(i -> i.issuer().equals("https://issuer-b"))
+        .map(i -> new PolicyProblem(p.sourceName(), 0, 0, "identities." + i.id(), "issuer b"))
+        .toList();
+  }
+
+  @Test
+  void anExtraCheckRefusesAtOpenAndOnReloadKeepingTheLastGood() throws Exception {
+    Path file = dir.resolve("policy.yaml");
+    write(file, policy("alpha", "read").replace("https://issuer", "https://issuer-b"));
+    PolicyException atOpen =
+        assertThrows(
+            PolicyException.class,
+            () -> PolicyStore.open(file, Clock.systemUTC(), PolicyStoreTest::noIssuerB));
+    assertTrue(atOpen.getMessage().contains("identities.agent: issuer b"), atOpen.getMessage());
+
+    write(file, policy("alpha", "read"));
+    PolicyStore store = PolicyStore.open(file, Clock.systemUTC(), PolicyStoreTest::noIssuerB);
+    CompiledPolicy good = store.current();
+    write(file, policy("bravo", "read").replace("https://issuer", "https://issuer-b"));
+    ReloadResult r = store.reloadIfChanged();
+    assertEquals(ReloadResult.Status.FAILED, r.status());
+    assertEquals("issuer b", r.problems().get(0).message());
+    assertTrue(store.lastReloadFailed());
+    assertEquals(1, store.reloadFailures());
+    assertEquals(good, store.current());
+  }
 }

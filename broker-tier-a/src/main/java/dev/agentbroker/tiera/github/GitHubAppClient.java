@@ -153,10 +153,18 @@ public final class GitHubAppClient {
     return postMint(installationId, body);
   }
 
+  /**
+   * One mint POST, never replayed after an ambiguous failure (see {@link
+   * GitHubHttp#sendAtMostOnce}): a blind retry could leave a live token at GitHub that nobody holds
+   * and no journal entry names. The 401 re-sign below is safe: a 401 never minted.
+   */
   private InstallationToken postMint(long installationId, ObjectNode body) throws GitHubException {
     Answer a =
         sendAsApp(
-            "POST", "/app/installations/" + installationId + "/access_tokens", body.toString());
+            "POST",
+            "/app/installations/" + installationId + "/access_tokens",
+            body.toString(),
+            false);
     switch (a.status()) {
       case 201:
         return parseToken(a, installationId);
@@ -230,13 +238,25 @@ public final class GitHubAppClient {
    * never minted anything, so the retry cannot double-mint; a second 401 is reported.
    */
   private Answer sendAsApp(String method, String path, String body) throws GitHubException {
+    return sendAsApp(method, path, body, true);
+  }
+
+  private Answer sendAsApp(String method, String path, String body, boolean replayable)
+      throws GitHubException {
     String jwt = appJwt();
-    Answer a = http.send(method, path, "Bearer " + jwt, body);
+    Answer a = send(method, path, "Bearer " + jwt, body, replayable);
     if (a.status() != 401) {
       return a;
     }
     appJwt.rejected(jwt);
-    return http.send(method, path, "Bearer " + appJwt(), body);
+    return send(method, path, "Bearer " + appJwt(), body, replayable);
+  }
+
+  private Answer send(String method, String path, String auth, String body, boolean replayable)
+      throws GitHubException {
+    return replayable
+        ? http.send(method, path, auth, body)
+        : http.sendAtMostOnce(method, path, auth, body);
   }
 
   private String appJwt() throws GitHubException {

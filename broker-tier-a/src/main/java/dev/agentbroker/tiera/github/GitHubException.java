@@ -34,14 +34,35 @@ public final class GitHubException extends Exception {
   private final int status;
   private final String githubMessage;
   private final transient Duration retryAfter;
+  private final boolean mayHaveMinted;
 
   public GitHubException(
       Kind kind, int status, String message, String githubMessage, Duration retryAfter) {
+    this(kind, status, message, githubMessage, retryAfter, false);
+  }
+
+  public GitHubException(
+      Kind kind,
+      int status,
+      String message,
+      String githubMessage,
+      Duration retryAfter,
+      boolean mayHaveMinted) {
     super(message);
     this.kind = kind;
     this.status = status;
     this.githubMessage = githubMessage;
     this.retryAfter = retryAfter;
+    this.mayHaveMinted = mayHaveMinted;
+  }
+
+  /**
+   * True when a mint request may have reached GitHub and created a token whose answer was lost (a
+   * 5xx, a timeout or a dropped connection after sending). Nobody holds such a token and GitHub
+   * cannot list installation tokens; it expires within the hour. The mint is not retried then.
+   */
+  public boolean mayHaveMinted() {
+    return mayHaveMinted;
   }
 
   public Kind kind() {

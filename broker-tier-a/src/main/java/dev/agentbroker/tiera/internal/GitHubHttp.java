@@ -5,8 +5,10 @@ import dev.agentbroker.tiera.github.GitHubException.Kind;
 import dev.agentbroker.tiera.github.GitHubSettings;
 import dev.agentbroker.tiera.github.RateLimitSnapshot;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -59,6 +61,25 @@ public final class GitHubHttp {
    */
   public Answer send(String method, String path, String authorization, String jsonBody)
       throws GitHubException {
+    return send(method, path, authorization, jsonBody, true);
+  }
+
+  /**
+   * Sends a request that must not run twice: the installation-token mint, whose effect (a live
+   * token) cannot be looked up afterwards because GitHub does not list installation tokens. It is
+   * retried only when the request certainly never reached GitHub (the connection could not be
+   * opened); after a 5xx, a timeout or a connection lost once the request was sent, it fails at
+   * once with {@link GitHubException#mayHaveMinted()} set, so the caller journals the ambiguous
+   * attempt instead of silently minting a second token.
+   */
+  public Answer sendAtMostOnce(String method, String path, String authorization, String jsonBody)
+      throws GitHubException {
+    return send(method, path, authorization, jsonBody, false);
+  }
+
+  private Answer send(
+      String method, String path, String authorization, String jsonBody, boolean replayable)
+      throws GitHubException {
     URI uri = URI.create(settings.apiUrl() + path);
     int attempt = 0;
     while (true) {
@@ -80,6 +101,19 @@ public final class GitHubHttp {
       try {
         response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
+        boolean neverSent =
+            e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+        if (!replayable && !neverSent) {
+          throw new GitHubException(
+              Kind.UNAVAILABLE,
+              0,
+              "GitHub did not answer a call that is not retried ("
+                  + e.getClass().getSimpleName()
+                  + "); it may have taken effect",
+              null,
+              null,
+              true);
+        }
         if (attempt >= settings.maxAttempts()) {
           throw new GitHubException(
               Kind.UNAVAILABLE,
@@ -107,6 +141,17 @@ public final class GitHubHttp {
             wait);
       }
       if (status >= 500) {
+        if (!replayable) {
+          throw new GitHubException(
+              Kind.UNAVAILABLE,
+              status,
+              "GitHub answered "
+                  + status
+                  + " to a call that is not retried; it may have taken effect",
+              GitHubJson.message(response.body()),
+              retryAfter.orElse(null),
+              true);
+        }
         if (attempt >= settings.maxAttempts()) {
           throw new GitHubException(
               Kind.UNAVAILABLE,

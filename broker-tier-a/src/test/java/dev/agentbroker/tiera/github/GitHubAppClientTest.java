@@ -147,25 +147,68 @@ class GitHubAppClientTest {
 
   @Test
   void retriesServerErrorsWithBackoffThenSucceeds() throws Exception {
-    long id = client.installationId("acme");
     sim.faults().failNext(2, 502);
-    InstallationToken t = client.mint(id, scope(List.of("svc-a"), Map.of("contents", "read")));
-    assertNotNull(t.token());
+    assertTrue(client.installationId("acme") > 0, "a lookup (GET) is safe to repeat");
     assertEquals(2, sleeps.size(), "two backoffs before the third attempt");
     assertTrue(sleeps.get(1).compareTo(Duration.ofMillis(100)) >= 0);
   }
 
   @Test
   void givesUpAfterBoundedAttempts() throws Exception {
-    long id = client.installationId("acme");
     sim.faults().failNext(10, 503);
+    GitHubException e = assertThrows(GitHubException.class, () -> client.installationId("acme"));
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals(503, e.status());
+    assertFalse(e.mayHaveMinted());
+    assertEquals(3, sim.requests().size(), "exactly maxAttempts tries");
+  }
+
+  /** Each way a mint can fail after the request left: GitHub may hold a token nobody received. */
+  @Test
+  void theMintIsNeverRetriedAfterAnAmbiguousFailure() throws Exception {
+    long id = client.installationId("acme");
+    Scope s = scope(List.of("svc-a"), Map.of("contents", "read"));
+    int issued = sim.issuedTokenCount();
+
+    sim.faults().mintThenDropNext(1); // minted at GitHub, reply lost
+    GitHubException lost = assertThrows(GitHubException.class, () -> client.mint(id, s));
+    assertEquals(Kind.UNAVAILABLE, lost.kind());
+    assertTrue(lost.mayHaveMinted());
+    assertEquals(1, sim.mintRequests().size(), "one POST, not maxAttempts");
+    assertEquals(issued + 1, sim.issuedTokenCount(), "the orphan exists at GitHub, only one");
+
+    sim.faults().failNext(1, 502);
+    GitHubException bad = assertThrows(GitHubException.class, () -> client.mint(id, s));
+    assertEquals(502, bad.status());
+    assertTrue(bad.mayHaveMinted());
+    assertEquals(2, sim.mintRequests().size());
+
+    sim.faults().dropConnectionNext(1);
+    GitHubException dropped = assertThrows(GitHubException.class, () -> client.mint(id, s));
+    assertTrue(dropped.mayHaveMinted(), "a dropped reply cannot be told from a lost one");
+    assertEquals(3, sim.mintRequests().size());
+    assertTrue(sleeps.isEmpty(), "no backoff: nothing was retried");
+
+    // GitHub back: the next mint (a new call by the caller) works.
+    assertNotNull(client.mint(id, s).token());
+  }
+
+  @Test
+  void aMintThatCouldNotConnectIsRetried() throws Exception {
+    // Port 1: the connection is refused, so no request ever reached a server.
+    GitHubAppClient nowhere =
+        GitHubAppClient.createForTest(
+            GitHubSettings.defaults(java.net.URI.create("http://127.0.0.1:1"), "424242"),
+            FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()),
+            clock,
+            sleeps::add);
     GitHubException e =
         assertThrows(
             GitHubException.class,
-            () -> client.mint(id, scope(List.of("svc-a"), Map.of("contents", "read"))));
+            () -> nowhere.mint(42, scope(List.of("svc-a"), Map.of("contents", "read"))));
     assertEquals(Kind.UNAVAILABLE, e.kind());
-    assertEquals(503, e.status());
-    assertEquals(3, sim.mintRequests().size(), "exactly maxAttempts tries");
+    assertFalse(e.mayHaveMinted());
+    assertEquals(2, sleeps.size(), "retried up to maxAttempts");
   }
 
   @Test
@@ -226,12 +269,10 @@ class GitHubAppClientTest {
 
   @Test
   void networkFailureIsUnavailableAfterRetries() throws Exception {
-    long id = client.installationId("acme");
-    sim.faults().dropConnectionNext(5);
-    GitHubException e =
-        assertThrows(
-            GitHubException.class,
-            () -> client.mint(id, scope(List.of("svc-a"), Map.of("contents", "read"))));
+    // The JDK client itself repeats an idempotent GET once on a lost connection: arm plenty.
+    sim.faults().dropConnectionNext(50);
+    GitHubException e = assertThrows(GitHubException.class, () -> client.installationId("acme"));
     assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals(2, sleeps.size(), "a lookup is retried");
   }
 }

@@ -79,6 +79,40 @@ class PemKeysTest {
   }
 
   @Test
+  void groupReadableKeyOnlyForTheBrokersOwnGroup(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("app.pem");
+    Files.writeString(key, TestKeys.pkcs1Pem(rsa.getPrivate()));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+    int own = (int) FileAppJwtSigner.processGid();
+    assertEquals(own, (Integer) Files.getAttribute(key, "unix:gid"), "a new file gets our gid");
+    assertEquals("file (RSA 2048)", FileAppJwtSigner.load(key).describe(), "0640, own group");
+
+    int other = own + 4242;
+    try {
+      Files.setAttribute(key, "unix:gid", other);
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("cannot chgrp here (not root): " + e);
+    }
+    KeyUnavailableException e =
+        assertThrows(KeyUnavailableException.class, () -> FileAppJwtSigner.load(key));
+    assertTrue(e.getMessage().contains("readable by group " + other), e.getMessage());
+    assertThrows(
+        KeyUnavailableException.class,
+        () -> FileAppJwtSigner.load(key, java.util.OptionalInt.of(other + 1)));
+    assertEquals(
+        "file (RSA 2048)",
+        FileAppJwtSigner.load(key, java.util.OptionalInt.of(other)).describe(),
+        "the documented setting names the sharing group");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertEquals("file (RSA 2048)", FileAppJwtSigner.load(key).describe(), "0600, any group");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThrows(
+        KeyUnavailableException.class,
+        () -> FileAppJwtSigner.load(key, java.util.OptionalInt.of(other)),
+        "world-readable is refused whatever the group");
+  }
+
+  @Test
   void fileSignerProducesRs256JwtThatVerifiesWithThePublicKey(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("app.pem");
     Files.writeString(key, TestKeys.pkcs8Pem(rsa.getPrivate()));

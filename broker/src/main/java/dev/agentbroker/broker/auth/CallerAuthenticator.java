@@ -12,14 +12,19 @@ import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 
 /**
  * Verifies caller JWTs with smallrye-jwt. The unverified {@code iss} only selects which parser
@@ -27,17 +32,41 @@ import org.jboss.logging.Logger;
  * {@code exp}/{@code nbf}, and the algorithm allowlist (RS256/ES256: {@code none} and HMAC can
  * never pass). A parser per issuer avoids smallrye's cached-key-resolver trap, where a shared
  * parser verified every issuer with the first issuer's key.
+ *
+ * <p>After the signature, the broker's own limits: {@code iat} is required and not in the future
+ * (beyond the skew), and {@code exp - iat} must not exceed the issuer's {@code max-token-lifetime}
+ * — without both, a stolen long-lived token would be as good as a fresh one. RSA keys under 2048
+ * bits are refused by jose4j at verification (never relaxed here), which covers keys fetched from a
+ * JWKS; configured key files are also checked at start-up ({@code IssuerKeyCheck}).
+ *
+ * <p>The claims handed on never include the bearer token itself: smallrye exposes it as the {@code
+ * raw_token} claim, and a claim that carries token text is dropped too, so it cannot reach the
+ * policy, a log line or the journal.
  */
 public final class CallerAuthenticator {
   private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
-  private record Verifier(String name, DefaultJWTParser parser, boolean human) {}
+  /** Claims that carry a bearer token: smallrye's copy of the raw JWT and OAuth's usual names. */
+  static final Set<String> TOKEN_CLAIMS =
+      Set.of("raw_token", "access_token", "id_token", "refresh_token");
+
+  private record Verifier(
+      String name, DefaultJWTParser parser, boolean human, Duration maxLifetime) {}
 
   private final Map<String, Verifier> byIssuer = new HashMap<>();
+  private final Clock clock;
+  private final long skewSeconds;
 
-  public CallerAuthenticator(BrokerConfig.Jwt config) {
+  public CallerAuthenticator(BrokerConfig.Jwt config, Clock clock) {
+    this(config, clock, ctx -> {});
+  }
+
+  /** {@code tweak} adjusts each parser's context; tests use it to trust a local HTTPS JWKS. */
+  CallerAuthenticator(BrokerConfig.Jwt config, Clock clock, Consumer<JWTAuthContextInfo> tweak) {
+    this.clock = clock;
+    this.skewSeconds = config.clockSkewSeconds();
     config
         .issuers()
         .forEach(
@@ -51,10 +80,15 @@ public final class CallerAuthenticator {
               ctx.setSignatureAlgorithm(algs);
               ctx.setClockSkew(config.clockSkewSeconds());
               ctx.setRequireNamedPrincipal(true);
+              // jose4j's minimum RSA size (2048) also guards keys fetched from a JWKS; pinned so a
+              // library default can never relax it.
+              ctx.setRelaxVerificationKeyValidation(false);
+              tweak.accept(ctx);
               // A factory per issuer: each owns its own token parser and key resolver.
               DefaultJWTParser parser =
                   new DefaultJWTParser(ctx, new DefaultJWTCallerPrincipalFactory());
-              byIssuer.put(i.issuer(), new Verifier(name, parser, i.human()));
+              byIssuer.put(
+                  i.issuer(), new Verifier(name, parser, i.human(), configured.maxTokenLifetime()));
             });
   }
 
@@ -78,21 +112,54 @@ public final class CallerAuthenticator {
     } catch (ParseException e) {
       // The cause names the failed check (expired, audience, signature); it carries no secret.
       LOG.debugf("caller token rejected issuer=%s cause=%s", v.name(), rootMessage(e));
-      throw unauthenticated("invalid_token");
+      throw unauthenticated(missingIat(e) ? "iat_required" : "invalid_token");
     }
     String subject = token.getSubject();
     if (subject == null || subject.isEmpty()) {
       throw unauthenticated("invalid_token");
     }
+    checkLifetime(token, v);
     Map<String, String> claims = new HashMap<>();
     for (String name : token.getClaimNames()) {
-      Object value = token.getClaim(name);
-      String s = claimString(value);
-      if (s != null) {
+      String s = claimString(token.getClaim(name));
+      // Token-bearing claims never leave this method; neither does any value quoting the token.
+      if (s != null && !TOKEN_CLAIMS.contains(name) && !s.contains(jwt)) {
         claims.put(name, s);
       }
     }
     return new AuthenticatedCaller(new Caller(issuer, subject, claims), v.name(), v.human());
+  }
+
+  /**
+   * {@code iat} required, not in the future beyond the skew, and {@code exp - iat} within the
+   * issuer's limit. Together they bound how long any accepted token stays usable: a token claiming
+   * a future {@code iat} would otherwise carry an {@code exp} that far ahead too.
+   */
+  private void checkLifetime(JsonWebToken token, Verifier v) {
+    Long iat = epochSeconds(token.getClaim("iat"));
+    Long exp = epochSeconds(token.getClaim("exp"));
+    if (iat == null) {
+      throw unauthenticated("iat_required");
+    }
+    if (iat > clock.instant().getEpochSecond() + skewSeconds) {
+      throw unauthenticated("iat_in_future");
+    }
+    if (exp == null || exp - iat > v.maxLifetime().toSeconds()) {
+      LOG.debugf(
+          "caller token rejected issuer=%s cause=lifetime %ds over %ds",
+          v.name(), exp == null ? -1 : exp - iat, v.maxLifetime().toSeconds());
+      throw unauthenticated("token_lifetime_too_long");
+    }
+  }
+
+  private static Long epochSeconds(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof jakarta.json.JsonNumber n) {
+      return n.longValue();
+    }
+    return null;
   }
 
   private static String claimString(Object value) {
@@ -126,6 +193,19 @@ public final class CallerAuthenticator {
     } catch (Exception e) {
       return null;
     }
+  }
+
+  /**
+   * jose4j checks claims only after the signature verified, and reports each failed check by code:
+   * a missing {@code iat} gets its own stable reason.
+   */
+  private static boolean missingIat(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InvalidJwtException j && j.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable t) {

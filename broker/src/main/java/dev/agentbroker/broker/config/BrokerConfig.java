@@ -25,6 +25,8 @@ public interface BrokerConfig {
 
   Leases leases();
 
+  Verbs verbs();
+
   /** How the broker reaches GitHub (or GitHub Enterprise Server, or the simulator). */
   interface GitHub {
     /** REST API base URL; GHES: {@code https://HOST/api/v3}. */
@@ -75,8 +77,14 @@ public interface BrokerConfig {
     @WithDefault("file")
     String source();
 
-    /** PEM file (PKCS#1 or PKCS#8) for {@code source=file}; must not be world-readable. */
+    /**
+     * PEM file (PKCS#1 or PKCS#8) for {@code source=file}; never world-readable, and group-readable
+     * only when its group is the broker's primary group or {@link #fileGroup()}.
+     */
     Optional<Path> file();
+
+    /** Numeric gid that may read {@link #file()} besides the broker's own primary group. */
+    Optional<Integer> fileGroup();
 
     /** KV v2 secret path (below {@code quarkus.vault.kv-secret-engine-mount-path}) for vault-kv. */
     Optional<String> vaultKvPath();
@@ -125,7 +133,7 @@ public interface BrokerConfig {
     /** Trusted caller issuers, keyed by a local name; each is verified by its own parser. */
     Map<String, Issuer> issuers();
 
-    /** Allowed clock skew for {@code exp}/{@code nbf}/{@code iat}, in seconds. */
+    /** Allowed clock skew for {@code exp}/{@code nbf}/{@code iat}, in seconds (0 to 120). */
     @WithDefault("30")
     int clockSkewSeconds();
   }
@@ -141,7 +149,10 @@ public interface BrokerConfig {
     /** Exact {@code iss} value (required unless a preset gives it). */
     Optional<String> issuer();
 
-    /** PEM public key or JWKS: file path, {@code classpath:} or {@code https:} URL. */
+    /**
+     * PEM public key or JWKS: file path, {@code file:}, {@code classpath:} or {@code https:} URL;
+     * never {@code http:} (a JWKS fetched in clear text could be swapped on the way).
+     */
     Optional<String> publicKeyLocation();
 
     /** Accepted {@code aud} values; a token must carry at least one. */
@@ -153,6 +164,19 @@ public interface BrokerConfig {
     /** Human-only issuer (break-glass); never used for agent identities. */
     @WithDefault("false")
     boolean human();
+
+    /** Longest accepted {@code exp - iat} of this issuer's tokens (at most 24h). */
+    @WithDefault("1h")
+    Duration maxTokenLifetime();
+  }
+
+  interface Verbs {
+    /**
+     * How long a verb call's {@code Idempotency-Key} record is kept (in Redis when the rate limits
+     * use Redis, so replicas share it); a retry after that runs the verb again.
+     */
+    @WithDefault("24h")
+    Duration idempotencyTtl();
   }
 
   interface Leases {

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class ConfigProblems {
   private static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
   private static final List<String> KEY_SOURCES = List.of("file", "vault-kv", "vault-transit");
+  private static final int MAX_SKEW_SECONDS = 120;
+  private static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
   private ConfigProblems() {}
 
@@ -41,6 +43,15 @@ public final class ConfigProblems {
     if (c.audit().maxPending() < 1) {
       out.add("broker.audit.max-pending must be >= 1");
     }
+    int skew = c.jwt().clockSkewSeconds();
+    if (skew < 0 || skew > MAX_SKEW_SECONDS) {
+      out.add(
+          "broker.jwt.clock-skew-seconds (BROKER_JWT_CLOCK_SKEW_SECONDS) must be between 0 and "
+              + MAX_SKEW_SECONDS
+              + " (got "
+              + skew
+              + ")");
+    }
     if (c.jwt().issuers().isEmpty()) {
       out.add("broker.jwt.issuers must name at least one trusted caller issuer");
     }
@@ -56,15 +67,39 @@ public final class ConfigProblems {
           out.add(p + ".algorithms: '" + a + "' is not allowed (RS256, ES256 only)");
         }
       }
+      Duration life = c.jwt().issuers().get(i.name()).maxTokenLifetime();
+      if (life.isNegative() || life.isZero() || life.compareTo(MAX_LIFETIME) > 0) {
+        out.add(
+            p
+                + ".max-token-lifetime ("
+                + env(p + ".max-token-lifetime")
+                + ") must be more than 0 and at most 24h (got "
+                + life
+                + ")");
+      }
+      IssuerKeyCheck.problems(i, out);
     }
     long distinct = issuers.stream().map(IssuerPresets.Resolved::issuer).distinct().count();
     if (distinct != issuers.size()) {
       out.add("broker.jwt.issuers: two entries share one issuer value");
     }
+    Duration idemTtl = c.verbs().idempotencyTtl();
+    if (idemTtl.compareTo(Duration.ofMinutes(1)) < 0 || idemTtl.compareTo(Duration.ofDays(7)) > 0) {
+      out.add(
+          "broker.verbs.idempotency-ttl (BROKER_VERBS_IDEMPOTENCY_TTL) must be between 1m and 7d"
+              + " (got "
+              + idemTtl
+              + ")");
+    }
     if (c.leases().capacity() < 1) {
       out.add("broker.leases.capacity must be >= 1");
     }
     return out;
+  }
+
+  /** The environment variable SmallRye maps to {@code property}. */
+  static String env(String property) {
+    return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   /** Key custody: the mode's own keys, and for OpenBao modes the quarkus-vault login keys. */
@@ -78,6 +113,10 @@ public final class ConfigProblems {
       if (k.file().isEmpty()) {
         out.add("broker.key.file must be set when broker.key.source=file");
       }
+      k.fileGroup()
+          .filter(g -> g < 0)
+          .ifPresent(
+              g -> out.add("broker.key.file-group (BROKER_KEY_FILE_GROUP) must be a gid >= 0"));
       return;
     }
     if ("vault-kv".equals(source) && k.vaultKvPath().filter(p -> !p.isBlank()).isEmpty()) {

@@ -11,6 +11,7 @@ import io.quarkus.vault.runtime.VaultConfigHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.OptionalInt;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,7 +64,10 @@ public class KeyCustody {
           signer = new TransitAppJwtSigner(transit);
           break;
         default:
-          signer = FileAppJwtSigner.load(k.file().orElseThrow());
+          signer =
+              FileAppJwtSigner.load(
+                  k.file().orElseThrow(),
+                  k.fileGroup().map(OptionalInt::of).orElse(OptionalInt.empty()));
       }
     } catch (KeyUnavailableException | IllegalStateException e) {
       throw new IllegalStateException(

@@ -22,6 +22,7 @@ public class BrokerMetrics {
   @Inject BrokerRuntime runtime;
 
   private Timer mintLatency;
+  private Counter policyReloadFailures;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   void onStart(@Observes StartupEvent e) {
@@ -34,8 +35,18 @@ public class BrokerMetrics {
             "broker.github.ratelimit.remaining", runtime, r -> r.github().rateLimit().remaining())
         .description("x-ratelimit-remaining from GitHub's last answer (-1 before any)")
         .register(registry);
-    Gauge.builder("broker.policy.reload.failures", runtime, r -> r.policy().reloadFailures())
-        .description("Policy reloads that failed (last good policy kept)")
+    // A counter (…_total), incremented by the reload schedule: alerts use increase(). Not a
+    // function counter: a scrape must never call into the runtime bean, which a function counter
+    // would do without the error handling gauges have.
+    policyReloadFailures =
+        Counter.builder("broker.policy.reload.failures")
+            .description("Policy reloads that failed (last good policy kept)")
+            .register(registry);
+    Gauge.builder(
+            "broker.policy.last.reload.success.timestamp.seconds",
+            runtime,
+            r -> r.policy().lastLoadedAt().getEpochSecond())
+        .description("When the policy in force was loaded (start-up or last successful reload)")
         .register(registry);
     Gauge.builder(
             "broker.policy.last.reload.failed", runtime, r -> r.policy().lastReloadFailed() ? 1 : 0)
@@ -51,6 +62,13 @@ public class BrokerMetrics {
             "broker.audit.journal.healthy", runtime, r -> r.journal().stats().healthy() ? 1 : 0)
         .description("1 when the audit journal accepts appends")
         .register(registry);
+  }
+
+  /** A policy reload failed; the last good policy stays in force. */
+  public void policyReloadFailed() {
+    if (policyReloadFailures != null) {
+      policyReloadFailures.increment();
+    }
   }
 
   /** One mint answer: {@code result} is {@code issued} or a problem code. */

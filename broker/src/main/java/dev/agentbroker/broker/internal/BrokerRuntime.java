@@ -3,6 +3,7 @@ package dev.agentbroker.broker.internal;
 import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.broker.auth.CallerAuthenticator;
+import dev.agentbroker.broker.auth.IssuerSeparation;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.ConfigProblems;
 import dev.agentbroker.broker.custody.KeyCustody;
@@ -54,7 +55,8 @@ public class BrokerRuntime {
           "broker configuration invalid:\n  - " + String.join("\n  - ", problems));
     }
     try {
-      policy = PolicyStore.open(config.policy().file(), clock);
+      policy =
+          PolicyStore.open(config.policy().file(), clock, IssuerSeparation.check(config.jwt()));
     } catch (PolicyException e) {
       throw new IllegalStateException("policy refused, broker not started:\n" + e.getMessage());
     }
@@ -89,7 +91,7 @@ public class BrokerRuntime {
     github = GitHubAppClient.create(settings, signer, clock);
     leases = new LeaseRegistry(clock, config.leases().capacity());
     tokens = new TokenService(policy::current, github, journal, leases, clock);
-    authenticator = new CallerAuthenticator(config.jwt());
+    authenticator = new CallerAuthenticator(config.jwt(), clock);
     LOG.infof(
         "broker ready: github=%s key=%s policy=%s (sha256 %s) issuers=%s journal=%s",
         g.apiUrl(),

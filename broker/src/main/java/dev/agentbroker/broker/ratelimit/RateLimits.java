@@ -1,6 +1,8 @@
 package dev.agentbroker.broker.ratelimit;
 
 import dev.agentbroker.policy.Rate;
+import dev.agentbroker.tierb.IdempotencyStore;
+import dev.agentbroker.tierb.InMemoryIdempotencyStore;
 import dev.agentbroker.tierb.InMemoryRateLimiter;
 import dev.agentbroker.tierb.RateDecision;
 import dev.agentbroker.tierb.RateLimiter;
@@ -41,6 +43,7 @@ public class RateLimits {
   private InMemoryRateLimiter local;
   private RateLimitMetrics metrics;
   private RateLimiter tierB;
+  private IdempotencyStore idempotency;
   private final AtomicBoolean storeHealthy = new AtomicBoolean(true);
 
   @PostConstruct
@@ -80,6 +83,28 @@ public class RateLimits {
     if (redis != null) {
       redis.close();
     }
+    if (idempotency instanceof RedisIdempotencyStore r) {
+      r.close();
+    }
+  }
+
+  /**
+   * Tier B's idempotency records, kept {@code ttl}: in the rate-limit Redis when there is one, so a
+   * retry that lands on another replica is still a replay; otherwise in this replica's memory.
+   */
+  public synchronized IdempotencyStore idempotencyStore(Duration ttl) {
+    if (idempotency == null) {
+      idempotency =
+          settings.store() == RateLimitSettings.Store.REDIS
+              ? new RedisIdempotencyStore(
+                  vertx,
+                  settings.redisUrl().orElseThrow(),
+                  settings.redisTimeout(),
+                  settings.keyPrefix(),
+                  ttl)
+              : new InMemoryIdempotencyStore(clock, ttl);
+    }
+    return idempotency;
   }
 
   public RateLimitSettings settings() {

@@ -1,21 +1,21 @@
 package dev.agentbroker.broker.verbs;
 
+import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.broker.ratelimit.RateLimits;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
-import dev.agentbroker.tierb.IdempotencyStore;
 import dev.agentbroker.tierb.VerbService;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Builds Tier B from the running Tier A parts: the same policy, journal and GitHub App, the
  * configured GCRA limiter ({@code broker.ratelimit.store}: memory or Redis shared by replicas; it
- * also spends the App-wide GitHub budget) and a one-day idempotency memory.
+ * also spends the App-wide GitHub budget) and the idempotency records (same store, {@code
+ * broker.verbs.idempotency-ttl}).
  */
 @Startup
 @ApplicationScoped
@@ -23,6 +23,7 @@ public class TierBRuntime {
   @Inject BrokerRuntime runtime;
   @Inject Clock clock;
   @Inject RateLimits rateLimits;
+  @Inject BrokerConfig config;
 
   private VerbService verbs;
 
@@ -32,7 +33,7 @@ public class TierBRuntime {
         VerbService.create(
             runtime.policy()::current,
             rateLimits.tierB(),
-            new IdempotencyStore(clock, Duration.ofHours(24)),
+            rateLimits.idempotencyStore(config.verbs().idempotencyTtl()),
             runtime.journal(),
             runtime.github(),
             new GitHubInstallationCalls(runtime.githubSettings(), clock),

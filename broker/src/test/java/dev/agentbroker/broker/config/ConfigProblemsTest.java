@@ -130,4 +130,86 @@ class ConfigProblemsTest {
       assertTrue(all.contains(expected), "missing '" + expected + "' in:\n" + all);
     }
   }
+
+  private static java.security.KeyPair rsa(int bits) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(bits);
+    return g.generateKeyPair();
+  }
+
+  /** A one-key JWKS for {@code pub}, as an issuer publishes it. */
+  static String jwks(java.security.PublicKey pub) throws Exception {
+    org.jose4j.jwk.JsonWebKey k = org.jose4j.jwk.JsonWebKey.Factory.newJwk(pub);
+    k.setKeyId("k1");
+    return new org.jose4j.jwk.JsonWebKeySet(k).toJson();
+  }
+
+  @Test
+  void callerJwtLimitsAreConfigurationErrors() throws Exception {
+    Map<String, String> p = valid();
+    p.put("broker.jwt.clock-skew-seconds", "121");
+    p.put("broker.jwt.issuers.ci.max-token-lifetime", "25h");
+    p.put("broker.jwt.issuers.plain.issuer", "https://plain.test");
+    p.put("broker.jwt.issuers.plain.public-key-location", "http://plain.test/jwks");
+    p.put("broker.jwt.issuers.plain.audiences", "agent-broker");
+    p.put("broker.jwt.issuers.plain.max-token-lifetime", "0s");
+    p.put("broker.jwt.issuers.ftp.issuer", "https://ftp.test");
+    p.put("broker.jwt.issuers.ftp.public-key-location", "ftp://ftp.test/key.pem");
+    p.put("broker.jwt.issuers.ftp.audiences", "agent-broker");
+    Path weakPem =
+        Files.writeString(
+            dir.resolve("weak.pem"),
+            dev.agentbroker.testkit.TestKeys.publicPem(rsa(1024).getPublic()));
+    p.put("broker.jwt.issuers.weak.issuer", "https://weak.test");
+    p.put("broker.jwt.issuers.weak.public-key-location", weakPem.toString());
+    p.put("broker.jwt.issuers.weak.audiences", "agent-broker");
+    Path weakJwks = Files.writeString(dir.resolve("weak.jwks"), jwks(rsa(2047).getPublic()));
+    p.put("broker.jwt.issuers.weakset.issuer", "https://weakset.test");
+    p.put("broker.jwt.issuers.weakset.public-key-location", weakJwks.toUri().toString());
+    p.put("broker.jwt.issuers.weakset.audiences", "agent-broker");
+    p.put("broker.jwt.issuers.gone.issuer", "https://gone.test");
+    p.put("broker.jwt.issuers.gone.public-key-location", dir.resolve("gone.pem").toString());
+    p.put("broker.jwt.issuers.gone.audiences", "agent-broker");
+    String all = String.join("\n", ConfigProblems.of(map(p)));
+    for (String expected :
+        List.of(
+            "broker.jwt.clock-skew-seconds (BROKER_JWT_CLOCK_SKEW_SECONDS) must be between 0 and"
+                + " 120 (got 121)",
+            "broker.jwt.issuers.ci.max-token-lifetime (BROKER_JWT_ISSUERS_CI_MAX_TOKEN_LIFETIME)"
+                + " must be more than 0 and at most 24h",
+            "broker.jwt.issuers.plain.max-token-lifetime",
+            "broker.jwt.issuers.plain.public-key-location"
+                + " (BROKER_JWT_ISSUERS_PLAIN_PUBLIC_KEY_LOCATION) must not be an http: URL",
+            "broker.jwt.issuers.ftp.public-key-location (BROKER_JWT_ISSUERS_FTP_PUBLIC_KEY_LOCATION):"
+                + " only https:, file:, classpath: or a file path",
+            "broker.jwt.issuers.weak.public-key-location"
+                + " (BROKER_JWT_ISSUERS_WEAK_PUBLIC_KEY_LOCATION): an RSA key of 1024 bits",
+            "broker.jwt.issuers.weakset.public-key-location"
+                + " (BROKER_JWT_ISSUERS_WEAKSET_PUBLIC_KEY_LOCATION): an RSA key of 2047 bits",
+            "broker.jwt.issuers.gone.public-key-location"
+                + " (BROKER_JWT_ISSUERS_GONE_PUBLIC_KEY_LOCATION) is not readable")) {
+      assertTrue(all.contains(expected), "missing '" + expected + "' in:\n" + all);
+    }
+  }
+
+  @Test
+  void strongLocalKeysAndTheLimitsEdgesPass() throws Exception {
+    Map<String, String> p = valid();
+    p.put("broker.jwt.clock-skew-seconds", "120");
+    p.put("broker.jwt.issuers.ci.max-token-lifetime", "24h");
+    Path pem =
+        Files.writeString(
+            dir.resolve("ok.pem"),
+            dev.agentbroker.testkit.TestKeys.publicPem(rsa(2048).getPublic()));
+    p.put("broker.jwt.issuers.pem.issuer", "https://pem.test");
+    p.put("broker.jwt.issuers.pem.public-key-location", pem.toString());
+    p.put("broker.jwt.issuers.pem.audiences", "agent-broker");
+    Path set =
+        Files.writeString(
+            dir.resolve("ok.jwks"), jwks(dev.agentbroker.testkit.TestKeys.ecP256().getPublic()));
+    p.put("broker.jwt.issuers.set.issuer", "https://set.test");
+    p.put("broker.jwt.issuers.set.public-key-location", "file:" + set);
+    p.put("broker.jwt.issuers.set.audiences", "agent-broker");
+    assertEquals(List.of(), ConfigProblems.of(map(p)));
+  }
 }

@@ -119,6 +119,47 @@ class RedisRateLimitApiTest {
   }
 
   @Test
+  void idempotencyRecordsLiveInTheSharedRedisScopedToTheCaller() {
+    String body = "{\"owner\":\"acme\",\"repo\":\"svc-a\",\"team\":\"platform\"}";
+    Response first =
+        given()
+            .header("Authorization", bearer(launcher("agent-launcher")))
+            .header("Idempotency-Key", "idem-redis-1")
+            .contentType("application/json")
+            .body(body)
+            .post("/verbs/grant-team-access");
+    Vertx vertx = Vertx.vertx();
+    // What another replica sees: a store of its own on the same Redis and prefix.
+    try (RedisIdempotencyStore replica =
+        new RedisIdempotencyStore(
+            vertx,
+            TestRedis.shared().url(),
+            Duration.ofSeconds(2),
+            RedisRateLimitEnv.prefix,
+            Duration.ofHours(1))) {
+      String key =
+          dev.agentbroker.tierb.IdempotencyStore.scopedKey(
+              BrokerTestEnv.LAUNCHER_ISS, "agent-launcher", "grant-team-access", "idem-redis-1");
+      assertEquals(first.statusCode(), replica.peek(key).orElseThrow().status());
+      String someoneElse =
+          dev.agentbroker.tierb.IdempotencyStore.scopedKey(
+              BrokerTestEnv.LAUNCHER_ISS, "other-launcher", "grant-team-access", "idem-redis-1");
+      assertTrue(replica.peek(someoneElse).isEmpty(), "no record under another caller");
+    } finally {
+      vertx.close();
+    }
+    given()
+        .header("Authorization", bearer(launcher("agent-launcher")))
+        .header("Idempotency-Key", "idem-redis-1")
+        .contentType("application/json")
+        .body(body)
+        .post("/verbs/grant-team-access")
+        .then()
+        .statusCode(first.statusCode())
+        .header("Idempotent-Replayed", "true");
+  }
+
+  @Test
   void redisDownFailsClosedForBothTiersThenRecovers() {
     int githubMints = BrokerTestEnv.sim.mintRequests().size();
     RedisRateLimitEnv.proxy.down();

@@ -83,6 +83,11 @@ final class ApiRouter implements HttpHandler {
       if (isMint) {
         recorder.mint(mintBody.record(MintHandler.installationId(req), resp.status));
       }
+      if (fault.kind() == Faults.Kind.MINT_THEN_DROP) {
+        // The token was created above; the client never hears of it.
+        ex.close();
+        return;
+      }
       write(ex, req, resp, requestId);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

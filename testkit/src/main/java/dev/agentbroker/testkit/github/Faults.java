@@ -14,6 +14,7 @@ import java.util.Objects;
 public final class Faults {
 
   private int dropCount;
+  private int mintThenDropCount;
   private int failCount;
   private int failStatus;
   private int secondaryCount;
@@ -87,9 +88,22 @@ public final class Faults {
     dropCount = count;
   }
 
+  /**
+   * The next {@code count} mint requests ({@code POST …/access_tokens}) are carried out — the token
+   * exists at "GitHub" — and then the connection is closed without the reply: the ambiguous failure
+   * a client cannot tell from one that never reached GitHub. Other requests pass.
+   */
+  public synchronized void mintThenDropNext(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count >= 0 required");
+    }
+    mintThenDropCount = count;
+  }
+
   /** Disarms everything. */
   public synchronized void clear() {
     dropCount = 0;
+    mintThenDropCount = 0;
     failCount = 0;
     failPathCount = 0;
     secondaryCount = 0;
@@ -103,6 +117,10 @@ public final class Faults {
     if (failPathCount > 0 && path.endsWith(failPathSuffix)) {
       failPathCount--;
       return new Decision(Kind.FAIL, failPathStatus, 0, d);
+    }
+    if (mintThenDropCount > 0 && path.endsWith("/access_tokens")) {
+      mintThenDropCount--;
+      return new Decision(Kind.MINT_THEN_DROP, 0, 0, d);
     }
     if (dropCount > 0) {
       dropCount--;
@@ -125,6 +143,7 @@ public final class Faults {
   enum Kind {
     NONE,
     DROP,
+    MINT_THEN_DROP,
     FAIL,
     SECONDARY,
     PRIMARY
