@@ -8,6 +8,7 @@ import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.AuditUnavailableException.Reason;
 import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.audit.JournalKey;
 import dev.agentbroker.audit.JournalRecord;
 import dev.agentbroker.audit.JournalStats;
 import java.io.IOException;
@@ -45,6 +46,8 @@ public final class JournalEngine implements AuditJournal {
   // enqueued after the writer has been told to drain and stop.
   private final ReadWriteLock stateLock = new ReentrantReadWriteLock();
   private final SegmentWriter segments;
+  // Null for an unkeyed journal: an unkeyed checkpoint would prove nothing.
+  private final CheckpointWriter checkpoints;
   private final FileChannel lockChannel;
   private final FileLock fileLock;
   private final Thread writer;
@@ -68,6 +71,7 @@ public final class JournalEngine implements AuditJournal {
     this.clock = clock;
     this.queue = new BatchQueue(config.maxPending(), config.commitLinger());
     this.segments = segments;
+    this.checkpoints = CheckpointWriter.forConfig(config, clock);
     this.lockChannel = lockChannel;
     this.fileLock = fileLock;
     this.writer = new Thread(this::runWriter, "audit-journal-writer");
@@ -97,11 +101,16 @@ public final class JournalEngine implements AuditJournal {
       throw new IOException("audit journal " + config.directory() + " is already open");
     }
     try {
-      Recovery.State state = Recovery.recover(config.directory());
+      Recovery.State state = Recovery.recover(config.directory(), config.key());
+      long legacyThrough = KeyedStart.genesisNeeded(config, state);
+      ChainMac mac = config.key() == null ? null : new ChainMac(config.key());
       SegmentWriter segments =
-          new SegmentWriter(config.directory(), opener, config.segmentMaxBytes(), state);
+          new SegmentWriter(config.directory(), opener, config.segmentMaxBytes(), state, mac);
       JournalEngine engine = new JournalEngine(config, clock, segments, lockChannel, lock);
       engine.writer.start();
+      if (legacyThrough >= 0) {
+        KeyedStart.writeGenesis(engine, config.key(), clock, legacyThrough);
+      }
       return engine;
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
@@ -242,6 +251,7 @@ public final class JournalEngine implements AuditJournal {
       }
       try {
         writeBatch(claimed);
+        checkpoint(false);
       } catch (RuntimeException | Error e) {
         // A bug must not leave callers hanging or the chain in an unknown state: stop writing.
         wedged = true;
@@ -306,6 +316,16 @@ public final class JournalEngine implements AuditJournal {
     }
   }
 
+  /** Refreshes the keyed checkpoint if due; a failure is noted but fails no append. */
+  private void checkpoint(boolean closing) {
+    if (checkpoints != null && !wedged) {
+      String failure = checkpoints.refresh(closing, segments.headSeq(), segments.headHash());
+      if (failure != null) {
+        noteError(failure);
+      }
+    }
+  }
+
   private static void failFrom(
       List<PendingAppend> claimed, int from, Reason reason, String message, Throwable cause) {
     for (int k = from; k < claimed.size(); k++) {
@@ -362,6 +382,11 @@ public final class JournalEngine implements AuditJournal {
     return config.directory();
   }
 
+  /** The chain key, or null for an unkeyed journal. */
+  public JournalKey key() {
+    return config.key();
+  }
+
   @Override
   public void close() {
     stateLock.writeLock().lock();
@@ -388,6 +413,7 @@ public final class JournalEngine implements AuditJournal {
   }
 
   private void releaseFiles() {
+    checkpoint(true);
     try {
       segments.close();
     } catch (IOException e) {
