@@ -11,8 +11,7 @@ import java.time.Instant;
 /**
  * Decides when the writer refreshes {@code checkpoint.json}: on the first commit after open, then
  * after {@code every} records or {@code interval} (by the injected clock), and at close. Runs only
- * on the writer thread, after the callers of a batch were released, so it adds no append latency
- * except to the batch that follows it.
+ * on the writer thread, after a run's fsync and before its callers are released.
  */
 final class CheckpointWriter {
   private final Path directory;
