@@ -1,6 +1,7 @@
 package dev.agentbroker.broker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -162,6 +163,11 @@ class JournalStartupTest {
             IllegalStateException.class, () -> JournalStartup.open(audit(), settings, cursor, c));
     assertTrue(e.getMessage().contains(refusal), e.getMessage());
     assertTrue(e.getMessage().contains("broker not started"), e.getMessage());
+    for (Path k : List.of(keyFile, otherKeyFile)) {
+      if (Files.exists(k)) {
+        assertFalse(e.getMessage().contains(Files.readString(k).strip()), "key material in error");
+      }
+    }
     if (e.getMessage().contains("verification")) {
       assertTrue(
           e.getMessage().contains("BROKER_AUDIT_INTEGRITY_ALLOW_UNVERIFIED_START"), e.getMessage());
