@@ -80,7 +80,8 @@ public final class JournalVerifier {
       try {
         cp = Checkpoints.read(directory, options.key());
       } catch (Checkpoints.BadCheckpoint e) {
-        return result(e.wrongKey() ? Verdict.WRONG_KEY : Verdict.BROKEN, checker, e.getMessage());
+        return result(
+            e.wrongKey() ? Verdict.WRONG_KEY : Verdict.BROKEN, checker, null, e.getMessage());
       }
     }
     if (cp != null) {
@@ -93,6 +94,7 @@ public final class JournalVerifier {
         return result(
             Verdict.INCOMPLETE,
             checker,
+            cp,
             "time budget "
                 + options.budget()
                 + " exhausted after "
@@ -106,7 +108,7 @@ public final class JournalVerifier {
       boolean last = i == segments.size() - 1;
       String problem = checker.scan(segments.get(i), last).problem();
       if (problem != null) {
-        return result(checker.problemVerdict(), checker, problem);
+        return result(checker.problemVerdict(), checker, cp, problem);
       }
     }
     long end = checker.lastSeq();
@@ -114,6 +116,7 @@ public final class JournalVerifier {
       return result(
           Verdict.TRUNCATED,
           checker,
+          cp,
           "journal ends at seq "
               + end
               + " but the shipping cursor says seq "
@@ -126,6 +129,7 @@ public final class JournalVerifier {
       return result(
           Verdict.TRUNCATED,
           checker,
+          cp,
           "journal ends at seq "
               + end
               + " but the checkpoint of "
@@ -140,19 +144,23 @@ public final class JournalVerifier {
       return result(
           Verdict.BROKEN,
           checker,
+          cp,
           "record seq " + cp.seq() + " differs from the checkpoint (journal rewritten)");
     }
     boolean allKeyed = options.key() != null && checker.unkeyed() == 0;
-    return result(allKeyed || checker.checked() == 0 ? Verdict.OK : Verdict.UNKEYED, checker, null);
+    return result(
+        allKeyed || checker.checked() == 0 ? Verdict.OK : Verdict.UNKEYED, checker, cp, null);
   }
 
-  private static VerifyResult result(Verdict verdict, ChainChecker checker, String problem) {
+  private static VerifyResult result(
+      Verdict verdict, ChainChecker checker, Checkpoints.Checkpoint cp, String problem) {
     return new VerifyResult(
         verdict,
         checker.checked(),
         checker.unkeyed(),
         checker.lastSeq(),
         Optional.ofNullable(checker.genesis()).map(g -> g.journalId()),
+        cp == null ? 0 : cp.seq(),
         Optional.ofNullable(problem));
   }
 

@@ -61,13 +61,17 @@ final class VerifyCommand {
     String id = result.journalId().map(j -> " journal " + j + ";").orElse("");
     return switch (result.verdict()) {
       case OK -> {
-        out.println(
-            "OK: "
-                + result.eventsChecked()
-                + " events verified"
-                + (keyFile == null
-                    ? ""
-                    : " and authenticated;" + id + " through seq " + result.lastSequence()));
+        String detail =
+            keyFile == null
+                ? ""
+                : " and authenticated;"
+                    + id
+                    + " through seq "
+                    + result.lastSequence()
+                    + (result.checkpointSequence() > 0
+                        ? "; checkpoint at seq " + result.checkpointSequence()
+                        : "; no checkpoint (truncation detectable only against cursor/HEC)");
+        out.println("OK: " + result.eventsChecked() + " events verified" + detail);
         yield OK;
       }
       case UNKEYED -> {

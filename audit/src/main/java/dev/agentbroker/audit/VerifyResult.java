@@ -12,6 +12,9 @@ import java.util.Optional;
  *     with disk access could have rewritten them
  * @param lastSequence sequence of the last record that checked out, 0 if none
  * @param journalId the genesis record's journal id, if the genesis record is retained
+ * @param checkpointSequence seq covered by the authenticated {@code checkpoint.json}, 0 if none (no
+ *     key, no checkpoint, or it could not be trusted): records after it are not protected against
+ *     truncation locally, only by the shipping cursor and HEC
  * @param firstProblem the first problem: segment file, line number, event_id and what broke; or the
  *     truncation, key or budget problem
  */
@@ -21,6 +24,7 @@ public record VerifyResult(
     long unkeyedRecords,
     long lastSequence,
     Optional<String> journalId,
+    long checkpointSequence,
     Optional<String> firstProblem) {
 
   /** What the verification established. */

@@ -173,6 +173,7 @@ class KeyedJournalTamperTest {
       assertEquals(RECORDS, result.eventsChecked());
       assertEquals(0, result.unkeyedRecords());
       assertTrue(result.journalId().isPresent());
+      assertEquals(RECORDS, result.checkpointSequence(), "checkpoint written at close");
       assertTrue(result.authenticated());
     } else {
       assertFalse(result.authenticated());
