@@ -30,9 +30,10 @@ final class KeyedStart {
               + config.directory()
               + " holds unkeyed (legacy) records through seq "
               + state.headSeq()
-              + " but a journal key is configured; allow migration once to start the keyed chain"
-              + " after them (JournalConfig.migrateLegacy; broker: broker.audit.integrity"
-              + ".migrate-legacy=true)");
+              + " but a journal key is configured. If this journal predates the key, allow"
+              + " migration once to start the keyed chain after them (JournalConfig.migrateLegacy;"
+              + " broker: broker.audit.integrity.migrate-legacy=true). If it was keyed before, it"
+              + " has been rewritten without the key: do not migrate, investigate");
     }
     return state.headSeq();
   }
