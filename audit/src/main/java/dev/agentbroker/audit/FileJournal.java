@@ -71,7 +71,7 @@ public final class FileJournal implements AuditJournal {
    * @param fromSequence first sequence wanted (1 for everything retained)
    */
   public JournalReader reader(long fromSequence) {
-    return JournalReader.bounded(directory(), fromSequence, engine::durableHead);
+    return JournalReader.bounded(directory(), fromSequence, engine.key(), engine::durableHead);
   }
 
   public Path directory() {

@@ -26,28 +26,39 @@ public final class JournalReader implements Closeable {
   private final Path directory;
   private final long fromSequence;
   private final LongSupplier readableThrough;
-  private final ChainChecker checker = new ChainChecker();
+  private final ChainChecker checker;
   private Segments.Segment current;
   private long offset;
   private long linesBefore;
   private LineScanner scanner;
 
-  private JournalReader(Path directory, long fromSequence, LongSupplier readableThrough) {
+  private JournalReader(
+      Path directory, long fromSequence, JournalKey key, LongSupplier readableThrough) {
     if (fromSequence < 1) {
       throw new IllegalArgumentException("sequences start at 1");
     }
     this.directory = Objects.requireNonNull(directory, "directory");
     this.fromSequence = fromSequence;
     this.readableThrough = readableThrough;
+    this.checker = new ChainChecker(key);
   }
 
-  /** Reads every complete record with sequence {@code >= fromSequence}. */
+  /**
+   * Reads every complete record with sequence {@code >= fromSequence} of an unkeyed journal; a
+   * keyed record fails the chain check (it cannot be authenticated without the key).
+   */
   public static JournalReader open(Path directory, long fromSequence) {
-    return new JournalReader(directory, fromSequence, () -> Long.MAX_VALUE);
+    return open(directory, fromSequence, null);
   }
 
-  static JournalReader bounded(Path directory, long fromSequence, LongSupplier durableHead) {
-    return new JournalReader(directory, fromSequence, durableHead);
+  /** As {@link #open(Path, long)}, authenticating keyed records with {@code key} (may be null). */
+  public static JournalReader open(Path directory, long fromSequence, JournalKey key) {
+    return new JournalReader(directory, fromSequence, key, () -> Long.MAX_VALUE);
+  }
+
+  static JournalReader bounded(
+      Path directory, long fromSequence, JournalKey key, LongSupplier durableHead) {
+    return new JournalReader(directory, fromSequence, key, durableHead);
   }
 
   /**

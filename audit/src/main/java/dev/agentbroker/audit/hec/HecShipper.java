@@ -1,6 +1,7 @@
 package dev.agentbroker.audit.hec;
 
 import dev.agentbroker.audit.FileJournal;
+import dev.agentbroker.audit.JournalKey;
 import dev.agentbroker.audit.JournalReader;
 import dev.agentbroker.audit.ShippingCursor;
 import dev.agentbroker.audit.hec.internal.HecClient;
@@ -65,9 +66,26 @@ public final class HecShipper implements AutoCloseable {
   public static HecShipper start(
       HecConfig config, Path journalDir, ShippingCursor cursor, Clock clock, HecListener listener)
       throws IOException {
+    return start(config, journalDir, null, cursor, clock, listener);
+  }
+
+  /** As above for a keyed journal: records are authenticated with {@code key} before shipping. */
+  public static HecShipper start(
+      HecConfig config,
+      Path journalDir,
+      JournalKey key,
+      ShippingCursor cursor,
+      Clock clock,
+      HecListener listener)
+      throws IOException {
     Objects.requireNonNull(journalDir, "journalDir");
     return start(
-        config, cursor, clock, listener, from -> JournalReader.open(journalDir, from), () -> 0);
+        config,
+        cursor,
+        clock,
+        listener,
+        from -> JournalReader.open(journalDir, from, key),
+        () -> 0);
   }
 
   private static HecShipper start(

@@ -1,19 +1,52 @@
 package dev.agentbroker.audit.internal;
 
+import dev.agentbroker.audit.JournalKey;
 import dev.agentbroker.audit.JournalRecord;
+import dev.agentbroker.audit.VerifyResult.Verdict;
 import java.io.IOException;
 
 /**
  * Walks records in order and reports the first broken link. Shared by the verifier, recovery on
  * open and the shipper-facing reader so that all three agree on what "intact" means.
+ *
+ * <p>With a key, a record is keyed if its hash is the HMAC under that key, unkeyed (legacy) if it
+ * is the plain SHA-256 link. Unkeyed records may only precede the keyed chain, and the keyed chain
+ * may only start at a genesis record (or at the oldest retained record, when the genesis segment
+ * was pruned after shipping). Without a key only unkeyed records can be checked.
  */
 public final class ChainChecker {
+  private final JournalKey key;
+  private final ChainMac mac;
   private long lastSeq = -1;
   private String lastHash = ChainHash.GENESIS;
   private long checked;
+  private long unkeyed;
+  private boolean keyedChain;
+  private Genesis.Info genesis;
+  private Verdict problemVerdict = Verdict.BROKEN;
+  private long watchSeq = -1;
+  private String watchedHash;
 
   /** Result of scanning one segment. */
   public record SegmentResult(long validEnd, boolean tornTail, String problem) {}
+
+  /** Unkeyed (legacy) checking only. */
+  public ChainChecker() {
+    this(null);
+  }
+
+  /**
+   * @param key the journal key, or null to check unkeyed links only
+   */
+  public ChainChecker(JournalKey key) {
+    this.key = key;
+    this.mac = key == null ? null : new ChainMac(key);
+  }
+
+  /** Remembers the hash of the record with {@code seq} when it passes (checkpoint comparison). */
+  public void watch(long seq) {
+    this.watchSeq = seq;
+  }
 
   /** Checks the next record; returns null if it links correctly, else what broke. */
   public String check(JournalRecord r) {
@@ -31,13 +64,58 @@ public final class ChainChecker {
         return "prev_hash does not match the hash of seq " + lastSeq;
       }
     }
-    if (!ChainHash.compute(r.prevHash(), r.eventJson()).equals(r.hash())) {
-      return "hash mismatch: event content does not match its recorded hash (tampered or corrupt)";
+    String problem = authenticate(r);
+    if (problem != null) {
+      return problem;
     }
     lastSeq = r.sequence();
     lastHash = r.hash();
+    if (r.sequence() == watchSeq) {
+      watchedHash = r.hash();
+    }
     checked++;
     return null;
+  }
+
+  private String authenticate(JournalRecord r) {
+    if (mac != null && mac.compute(r.prevHash(), r.eventJson()).equals(r.hash())) {
+      Genesis.Info g = Genesis.parse(r.eventJson());
+      if (!keyedChain && lastSeq >= 0 && g == null) {
+        return "keyed records start without a genesis record after unkeyed seq " + lastSeq;
+      }
+      if (g != null && genesis == null) {
+        genesis = g;
+      }
+      keyedChain = true;
+      return null;
+    }
+    if (ChainHash.compute(r.prevHash(), r.eventJson()).equals(r.hash())) {
+      if (keyedChain) {
+        return "unkeyed record inside the keyed chain (rewritten without the key?)";
+      }
+      unkeyed++;
+      return null;
+    }
+    Genesis.Info g = Genesis.parse(r.eventJson());
+    if (key == null) {
+      if (g != null || lastSeq < 0) {
+        problemVerdict = Verdict.KEY_REQUIRED;
+        return "record is not an unkeyed SHA-256 link: the journal is keyed"
+            + (g == null ? "" : " (key id " + g.keyId() + ")")
+            + " or tampered; verify it with the journal key";
+      }
+      return "hash mismatch: event content does not match its recorded hash (tampered or corrupt)";
+    }
+    if (g != null && !g.keyId().equals(key.keyId())) {
+      problemVerdict = Verdict.WRONG_KEY;
+      return "wrong journal key: the chain was started with key id "
+          + g.keyId()
+          + " but the configured key has id "
+          + key.keyId();
+    }
+    return "hash mismatch: record does not match its HMAC under key id "
+        + key.keyId()
+        + " (tampered, rewritten without the key, or written with a different key)";
   }
 
   /**
@@ -103,5 +181,30 @@ public final class ChainChecker {
 
   public long checked() {
     return checked;
+  }
+
+  /** Records that passed as unkeyed (legacy) SHA-256 links. */
+  public long unkeyed() {
+    return unkeyed;
+  }
+
+  /** True once a keyed record passed: everything after must be keyed too. */
+  public boolean keyedChain() {
+    return keyedChain;
+  }
+
+  /** The first genesis record seen, or null (none yet, or pruned). */
+  public Genesis.Info genesis() {
+    return genesis;
+  }
+
+  /** How to classify the last problem returned: BROKEN unless it was a key problem. */
+  public Verdict problemVerdict() {
+    return problemVerdict;
+  }
+
+  /** Hash of the watched record if it was seen and passed, else null. */
+  public String watchedHash() {
+    return watchedHash;
   }
 }

@@ -8,15 +8,12 @@ import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.AuditUnavailableException.Reason;
 import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.audit.JournalKey;
 import dev.agentbroker.audit.JournalRecord;
 import dev.agentbroker.audit.JournalStats;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +31,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * running their callback on the writer thread instead of waking a blocked caller.
  */
 public final class JournalEngine implements AuditJournal {
-  static final String LOCK_FILE = "journal.lock";
   // How often an idle writer re-checks for close; appends wake it immediately.
   private static final long IDLE_POLL_MILLIS = 50;
 
@@ -45,8 +41,9 @@ public final class JournalEngine implements AuditJournal {
   // enqueued after the writer has been told to drain and stop.
   private final ReadWriteLock stateLock = new ReentrantReadWriteLock();
   private final SegmentWriter segments;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
+  // Null for an unkeyed journal: an unkeyed checkpoint would prove nothing.
+  private final CheckpointWriter checkpoints;
+  private final DirectoryLock lock;
   private final Thread writer;
   private final LongAdder appended = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -59,17 +56,13 @@ public final class JournalEngine implements AuditJournal {
   private volatile String lastError;
 
   private JournalEngine(
-      JournalConfig config,
-      Clock clock,
-      SegmentWriter segments,
-      FileChannel lockChannel,
-      FileLock fileLock) {
+      JournalConfig config, Clock clock, SegmentWriter segments, DirectoryLock lock) {
     this.config = config;
     this.clock = clock;
     this.queue = new BatchQueue(config.maxPending(), config.commitLinger());
     this.segments = segments;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.checkpoints = CheckpointWriter.forConfig(config, clock);
+    this.lock = lock;
     this.writer = new Thread(this::runWriter, "audit-journal-writer");
     // Daemon: a forgotten close() must not keep the JVM alive; the on-disk format is crash-safe.
     this.writer.setDaemon(true);
@@ -80,31 +73,21 @@ public final class JournalEngine implements AuditJournal {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     Files.createDirectories(config.directory());
-    FileChannel lockChannel =
-        FileChannel.open(
-            config.directory().resolve(LOCK_FILE),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-    FileLock lock;
+    DirectoryLock lock = DirectoryLock.acquire(config.directory());
     try {
-      // Two writers on one directory would fork the chain.
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new IOException("audit journal " + config.directory() + " is already open");
-    }
-    try {
-      Recovery.State state = Recovery.recover(config.directory());
+      Recovery.State state = Recovery.recover(config.directory(), config.key());
+      long legacyThrough = KeyedStart.genesisNeeded(config, state);
+      ChainMac mac = config.key() == null ? null : new ChainMac(config.key());
       SegmentWriter segments =
-          new SegmentWriter(config.directory(), opener, config.segmentMaxBytes(), state);
-      JournalEngine engine = new JournalEngine(config, clock, segments, lockChannel, lock);
+          new SegmentWriter(config.directory(), opener, config.segmentMaxBytes(), state, mac);
+      JournalEngine engine = new JournalEngine(config, clock, segments, lock);
       engine.writer.start();
+      if (legacyThrough >= 0) {
+        KeyedStart.writeGenesis(engine, config.key(), clock, legacyThrough);
+      }
       return engine;
     } catch (IOException | RuntimeException e) {
-      lockChannel.close();
+      lock.close();
       throw e;
     }
   }
@@ -297,12 +280,35 @@ public final class JournalEngine implements AuditJournal {
         failFrom(claimed, runStart, Reason.IO_ERROR, "audit write failed: " + what, e);
         return;
       }
+      // Only hands (seq, hash) of durable records to the checkpoint thread: no I/O here.
+      checkpoint(false);
       // Stats first, so a released caller already sees its own append reflected in them.
       appended.add(i - runStart);
       lastWriteFailed = false;
       for (int k = runStart; k < i; k++) {
         claimed.get(k).succeed();
       }
+    }
+  }
+
+  /** Hands the durable head to the checkpoint writer if due; a failure fails no append. */
+  private void checkpoint(boolean closing) {
+    if (checkpoints != null && (closing || !wedged)) {
+      // Wedged: stop the checkpoint thread without writing (-1); the head may be in doubt.
+      String failure =
+          closing
+              ? checkpoints.closing(wedged ? -1 : segments.headSeq(), segments.headHash())
+              : checkpoints.committed(segments.headSeq(), segments.headHash());
+      if (failure != null) {
+        noteError(failure);
+      }
+    }
+  }
+
+  /** Waits until requested checkpoints are written; for tests (not API: internal package). */
+  public void awaitCheckpoints() throws InterruptedException {
+    if (checkpoints != null) {
+      checkpoints.flush();
     }
   }
 
@@ -362,6 +368,11 @@ public final class JournalEngine implements AuditJournal {
     return config.directory();
   }
 
+  /** The chain key, or null for an unkeyed journal. */
+  public JournalKey key() {
+    return config.key();
+  }
+
   @Override
   public void close() {
     stateLock.writeLock().lock();
@@ -388,14 +399,14 @@ public final class JournalEngine implements AuditJournal {
   }
 
   private void releaseFiles() {
+    checkpoint(true);
     try {
       segments.close();
     } catch (IOException e) {
       noteError("closing segment failed: " + e.getMessage());
     }
     try {
-      fileLock.release();
-      lockChannel.close();
+      lock.close();
     } catch (IOException e) {
       noteError("releasing journal lock failed: " + e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.agentbroker.audit.internal;
 
+import dev.agentbroker.audit.JournalKey;
+import dev.agentbroker.audit.VerifyResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,12 +19,51 @@ import java.util.List;
 public final class Recovery {
 
   /** Where writing resumes. */
-  public record State(Segments.Segment active, long activeSize, long headSeq, String headHash) {}
+  public record State(
+      Segments.Segment active,
+      long activeSize,
+      long headSeq,
+      String headHash,
+      boolean headKeyed,
+      Genesis.Info genesis) {}
 
   private Recovery() {}
 
-  public static State recover(Path directory) throws IOException {
+  /**
+   * @param key the journal key, or null for an unkeyed journal; a keyed tail without it (or with
+   *     another key) refuses to open, naming the problem
+   */
+  public static State recover(Path directory, JournalKey key) throws IOException {
     Files.createDirectories(directory);
+    Checkpoints.Checkpoint cp = null;
+    if (key != null) {
+      try {
+        cp = Checkpoints.read(directory, key);
+      } catch (Checkpoints.BadCheckpoint e) {
+        throw new IOException("audit journal in " + directory + ": " + e.getMessage());
+      }
+    }
+    State state = recoverTail(directory, key);
+    if (cp != null && state.headSeq() < cp.seq()) {
+      // Records that were durable (the checkpoint saw them) are gone: extending the chain would
+      // reuse their sequence numbers and hide the loss.
+      throw new IOException(
+          "audit journal in "
+              + directory
+              + " is truncated, refusing to open: it ends at seq "
+              + state.headSeq()
+              + " but "
+              + Checkpoints.FILE
+              + " of "
+              + cp.time()
+              + " covers seq "
+              + cp.seq()
+              + " (inspect with JournalVerifier)");
+    }
+    return state;
+  }
+
+  private static State recoverTail(Path directory, JournalKey key) throws IOException {
     List<Segments.Segment> segments = new ArrayList<>(Segments.list(directory));
     while (!segments.isEmpty()) {
       Segments.Segment last = segments.get(segments.size() - 1);
@@ -36,7 +77,7 @@ public final class Recovery {
                   + last.fileName()
                   + " is empty and no earlier segment exists");
         }
-        return new State(last, 0, 0, ChainHash.GENESIS);
+        return new State(last, 0, 0, ChainHash.GENESIS, false, null);
       }
       // Empty and not the only segment: rotation created it, then the process died before the
       // first record became durable. It holds nothing, and the chain head is in the previous one.
@@ -48,12 +89,16 @@ public final class Recovery {
       Segments.Segment first = Segments.at(directory, 1);
       Files.createFile(first.path());
       Segments.fsyncDirectory(directory);
-      return new State(first, 0, 0, ChainHash.GENESIS);
+      return new State(first, 0, 0, ChainHash.GENESIS, false, null);
     }
     // Check the last two segments: the active one plus the link into it from its predecessor.
-    ChainChecker checker = new ChainChecker();
+    ChainChecker checker = new ChainChecker(key);
     for (int i = Math.max(0, segments.size() - 2); i < segments.size(); i++) {
       String problem = checker.scan(segments.get(i), false).problem();
+      if (problem != null && checker.problemVerdict() != VerifyResult.Verdict.BROKEN) {
+        throw new IOException(
+            "audit journal in " + directory + " cannot be opened with this key: " + problem);
+      }
       if (problem != null) {
         throw new IOException(
             "audit journal in "
@@ -64,7 +109,13 @@ public final class Recovery {
       }
     }
     Segments.Segment active = segments.get(segments.size() - 1);
-    return new State(active, Files.size(active.path()), checker.lastSeq(), checker.lastHash());
+    return new State(
+        active,
+        Files.size(active.path()),
+        checker.lastSeq(),
+        checker.lastHash(),
+        checker.keyedChain(),
+        checker.genesis());
   }
 
   /**

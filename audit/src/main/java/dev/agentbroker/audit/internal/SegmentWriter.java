@@ -20,6 +20,8 @@ final class SegmentWriter implements Closeable {
   private final Path directory;
   private final ChannelOpener opener;
   private final long segmentMaxBytes;
+  // Null for an unkeyed (legacy) chain; only the writer thread uses it.
+  private final ChainMac mac;
 
   private volatile Segments.Segment active;
   private FileChannel channel;
@@ -30,8 +32,14 @@ final class SegmentWriter implements Closeable {
   private long tentativeSeq;
   private String tentativeHash;
 
-  SegmentWriter(Path directory, ChannelOpener opener, long segmentMaxBytes, Recovery.State state)
+  SegmentWriter(
+      Path directory,
+      ChannelOpener opener,
+      long segmentMaxBytes,
+      Recovery.State state,
+      ChainMac mac)
       throws IOException {
+    this.mac = mac;
     this.directory = directory;
     this.opener = opener;
     this.segmentMaxBytes = segmentMaxBytes;
@@ -48,8 +56,11 @@ final class SegmentWriter implements Closeable {
 
   /** The record the next write would produce; pure, so it can be recomputed after a rotation. */
   JournalRecord stage(String eventJson) {
-    return new JournalRecord(
-        tentativeSeq + 1, tentativeHash, ChainHash.compute(tentativeHash, eventJson), eventJson);
+    String hash =
+        mac == null
+            ? ChainHash.compute(tentativeHash, eventJson)
+            : mac.compute(tentativeHash, eventJson);
+    return new JournalRecord(tentativeSeq + 1, tentativeHash, hash, eventJson);
   }
 
   static byte[] lineBytes(JournalRecord record) {
@@ -126,6 +137,11 @@ final class SegmentWriter implements Closeable {
 
   long headSeq() {
     return headSeq;
+  }
+
+  /** Hash of the last durable record; only meaningful on the writer thread. */
+  String headHash() {
+    return headHash;
   }
 
   Segments.Segment active() {

@@ -3,6 +3,7 @@ package dev.agentbroker.audit.bench;
 import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
+import dev.agentbroker.audit.JournalKey;
 import dev.agentbroker.audit.JournalStats;
 import dev.agentbroker.audit.ShippingCursor;
 import dev.agentbroker.audit.TestEvents;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Durable appends/s with group commit at 1, 8 and 64 writers next to an fsync-per-event baseline
  * measured in the same run on the same disk, then shipping throughput to the test HEC receiver.
- * Prints markdown for docs/performance.md. Args: [seconds per point] [work dir on the real disk].
+ * Prints markdown for docs/performance.md. Args: [seconds per point] [work dir on the real disk]
+ * [rounds, default 3] [no-shipping].
  */
 public final class JournalBench {
   private static final String TOKEN = "bench-token";
@@ -36,32 +38,58 @@ public final class JournalBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Path work =
         Files.createTempDirectory(args.length > 1 ? Path.of(args[1]) : Path.of("target"), "jbench");
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     System.out.println(
-        "| writers | group commit events/s | mean batch | fsync-per-event events/s | ratio |");
-    System.out.println("|---|---|---|---|---|");
+        "| writers | group commit events/s, unkeyed (median of "
+            + rounds
+            + ") | keyed: HMAC + checkpoints (median) | keyed/unkeyed | mean batch | fsync-per-event events/s | keyed vs fsync-per-event |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    JournalKey key = JournalKey.of(new byte[32]);
     for (int writers : new int[] {1, 8, 64}) {
-      Path dir = work.resolve("gc-" + writers);
-      double gc;
-      double batch;
-      try (FileJournal j =
-          FileJournal.open(
-              new JournalConfig(
-                  dir, JournalConfig.DEFAULT_SEGMENT_MAX_BYTES, 10_000, Duration.ofSeconds(30)),
-              CLOCK)) {
-        gc = run(writers, seconds, j::append);
-        JournalStats s = j.stats();
-        batch = (double) s.appended() / Math.max(1, s.batches());
+      double[][] gc = new double[2][rounds];
+      double batch = 0;
+      // Unkeyed and keyed alternate, round after round, in one run on one disk, so load drift on
+      // a shared machine hits both alike; medians damp the outliers.
+      for (int round = 0; round < rounds; round++) {
+        for (int keyed = 0; keyed < 2; keyed++) {
+          Path dir = work.resolve("gc-" + writers + "-" + round + (keyed == 1 ? "-keyed" : ""));
+          try (FileJournal j =
+              FileJournal.open(
+                  new JournalConfig(
+                          dir,
+                          JournalConfig.DEFAULT_SEGMENT_MAX_BYTES,
+                          10_000,
+                          Duration.ofSeconds(30))
+                      .withKey(keyed == 1 ? key : null),
+                  CLOCK)) {
+            gc[keyed][round] = run(writers, seconds, j::append);
+            JournalStats s = j.stats();
+            batch = (double) s.appended() / Math.max(1, s.batches());
+          }
+        }
       }
       double base;
       try (FsyncPerEventJournal naive =
           new FsyncPerEventJournal(work.resolve("naive-" + writers + ".jsonl"))) {
         base = run(writers, seconds, naive::append);
       }
+      double plain = median(gc[0]);
+      double keyed = median(gc[1]);
       System.out.printf(
-          "| %d | %,.0f | %.1f | %,.0f | %.1f× |%n", writers, gc, batch, base, gc / base);
+          "| %d | %,.0f | %,.0f | %.2f | %.1f | %,.0f | %.1f× |%n",
+          writers, plain, keyed, keyed / plain, batch, base, keyed / base);
+    }
+    if (args.length > 3 && args[3].equals("no-shipping")) {
+      return;
     }
     shipping(work, 50_000, false);
     shipping(work, 50_000, true);
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double run(int writers, int seconds, Appender appender) throws Exception {

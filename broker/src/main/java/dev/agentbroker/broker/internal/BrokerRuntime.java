@@ -1,12 +1,13 @@
 package dev.agentbroker.broker.internal;
 
 import dev.agentbroker.audit.FileJournal;
-import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.broker.auth.CallerAuthenticator;
 import dev.agentbroker.broker.auth.IssuerSeparation;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.ConfigProblems;
+import dev.agentbroker.broker.config.JournalIntegritySettings;
 import dev.agentbroker.broker.custody.KeyCustody;
+import dev.agentbroker.broker.shipping.HecSettings;
 import dev.agentbroker.policy.PolicyException;
 import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.tiera.LeaseRegistry;
@@ -19,8 +20,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,8 @@ public class BrokerRuntime {
   @Inject BrokerConfig config;
   @Inject Clock clock;
   @Inject KeyCustody keyCustody;
+  @Inject JournalIntegritySettings integrity;
+  @Inject HecSettings hecSettings;
 
   private PolicyStore policy;
   private FileJournal journal;
@@ -49,7 +52,8 @@ public class BrokerRuntime {
 
   @PostConstruct
   void start() {
-    List<String> problems = ConfigProblems.of(config);
+    List<String> problems = new ArrayList<>(ConfigProblems.of(config));
+    problems.addAll(JournalIntegritySettings.problems(integrity));
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "broker configuration invalid:\n  - " + String.join("\n  - ", problems));
@@ -63,16 +67,8 @@ public class BrokerRuntime {
     // Key custody (file | vault-kv | vault-transit); throws one clear sentence on failure.
     signer = keyCustody.open();
     BrokerConfig.Audit a = config.audit();
-    try {
-      journal =
-          FileJournal.open(
-              new JournalConfig(
-                  a.journalDir(), a.segmentMaxBytes(), a.maxPending(), a.appendTimeout()),
-              clock);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "audit journal cannot be opened at " + a.journalDir() + ": " + e.getMessage());
-    }
+    // Keyed chain, every segment verified against the shipping cursor and checkpoint: fail closed.
+    journal = JournalStartup.open(a, integrity, hecSettings.cursorFile(a.journalDir()), clock);
     BrokerConfig.GitHub g = config.github();
     String iss = g.clientId().orElseGet(() -> Long.toString(g.appId().orElseThrow()));
     settings =

@@ -78,8 +78,7 @@ public class AuditShipping {
                 b.trustStore(
                     p, settings.truststorePassword().orElse(null), settings.truststoreType()));
     Path journalDir = runtime.journal().directory();
-    Path cursorFile =
-        settings.cursorFile().orElse(journalDir.toAbsolutePath().resolveSibling("hec-cursor.json"));
+    Path cursorFile = settings.cursorFile(journalDir);
     try {
       ShippingCursor cursor = ShippingCursor.open(cursorFile);
       shipper =

@@ -78,4 +78,9 @@ public interface HecSettings {
 
   /** Durable shipping cursor; default {@code hec-cursor.json} next to the journal directory. */
   Optional<Path> cursorFile();
+
+  /** The cursor file in effect for {@code journalDir}: set, or the default next to it. */
+  default Path cursorFile(Path journalDir) {
+    return cursorFile().orElse(journalDir.toAbsolutePath().resolveSibling("hec-cursor.json"));
+  }
 }
