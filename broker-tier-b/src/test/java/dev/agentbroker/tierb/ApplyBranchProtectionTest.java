@@ -90,7 +90,7 @@ class ApplyBranchProtectionTest {
         new VerbService(
             () -> policy,
             new InMemoryRateLimiter(clock),
-            new IdempotencyStore(clock, Duration.ofHours(24)),
+            new InMemoryIdempotencyStore(clock, Duration.ofHours(24)),
             journal,
             new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
             clock);

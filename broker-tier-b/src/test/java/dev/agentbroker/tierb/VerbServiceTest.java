@@ -164,6 +164,18 @@ class VerbServiceTest {
   }
 
   @Test
+  void anUnwritableJournalRefusesTheCallBeforeAnyGitHubCall() throws Exception {
+    journal.close(); // the journal's own refusal: what a full disk or lost fsync produces
+    int before = sim.requests().size();
+    VerbOutcome o = create("unjournaled", null);
+    VerbOutcome.Refused r = assertInstanceOf(VerbOutcome.Refused.class, o, o::toString);
+    assertEquals(ErrorCode.AUDIT_UNAVAILABLE, r.code());
+    assertTrue(r.reason().startsWith("audit_"), r.reason());
+    assertEquals(before, sim.requests().size(), "no token minted, nothing created");
+    assertFalse(sim.repositoryExists("acme", "unjournaled"));
+  }
+
+  @Test
   void dryRunReturnsThePlanAndMakesNoGitHubCall() throws Exception {
     int before = sim.requests().size();
     VerbOutcome o =

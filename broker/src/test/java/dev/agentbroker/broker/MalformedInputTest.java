@@ -148,7 +148,19 @@ class MalformedInputTest {
             "{\"owner\":\"octocat\",\"repositories\":[\"hello-world\"],\"permissions\":{\"contents\":\"read\"}}",
             403,
             "policy_denied"),
+        row(
+            "body over the parser's 128 KiB cap (valid JSON, 200 KiB of whitespace)",
+            good(),
+            OK + " ".repeat(200 * 1024),
+            400,
+            "invalid_request"),
         row("missing JWT", () -> null, OK, 401, "unauthenticated"),
+        row(
+            "bearer token over 16 KiB",
+            () -> "Bearer " + token(b -> b.claim("pad", "x".repeat(17 * 1024))),
+            OK,
+            401,
+            "unauthenticated"),
         row("not a bearer", () -> "Basic dXNlcjpwYXNz", OK, 401, "unauthenticated"),
         row("garbage JWT", () -> "Bearer not.a.jwt", OK, 401, "unauthenticated"),
         row(
@@ -350,5 +362,19 @@ class MalformedInputTest {
         .statusCode(status)
         .contentType("application/problem+json")
         .body("code", equalTo(code));
+  }
+
+  /** Above the HTTP server's 1 MiB limit the body is never read, let alone parsed or minted. */
+  @org.junit.jupiter.api.Test
+  void bodyOverTheServerLimitIsRefusedUnread() {
+    int before = BrokerTestEnv.sim.mintRequests().size();
+    given()
+        .contentType("application/json")
+        .header("Authorization", good().get())
+        .body(OK + " ".repeat(1024 * 1024 + 1))
+        .post("/token")
+        .then()
+        .statusCode(413);
+    assertEquals(before, BrokerTestEnv.sim.mintRequests().size(), "nothing minted");
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Grants in one JSON file. A save writes a temporary file next to it, fsyncs it, renames it over
@@ -82,12 +83,10 @@ public final class FileGrantStore implements GrantStore {
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+    // A temporary file left by a crash may carry other permissions: start from a new one that is
+    // owner-only from its creation, so no reader can open it between create and chmod.
+    Files.deleteIfExists(tmp);
+    try (FileChannel ch = createOwnerOnly(tmp)) {
       restrict(tmp);
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
@@ -106,6 +105,19 @@ public final class FileGrantStore implements GrantStore {
   @Override
   public String describe() {
     return "file " + file;
+  }
+
+  private static FileChannel createOwnerOnly(Path p) throws IOException {
+    Set<StandardOpenOption> options =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      return FileChannel.open(
+          p,
+          options,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      return FileChannel.open(p, options); // non-POSIX: the directory's permissions have to do
+    }
   }
 
   private static void restrict(Path p) {
