@@ -183,7 +183,17 @@ class BreakGlassBrowserTest {
     Object stored = js("return JSON.stringify(Object.assign({}, sessionStorage, localStorage))");
     assertFalse(String.valueOf(stored).contains(token), "the token is not kept in the browser");
     String cookie = driver.manage().getCookieNamed("__Host-bg-session").getValue();
-    BreakGlassApiTest.assertNoSecretWritten(List.of(token, cookie, human("carol")));
+    String csrf =
+        String.valueOf(
+            ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                        + "fetch('/breakglass/session').then(r => r.json())"
+                        + ".then(j => done(j.csrf_token));"));
+    assertTrue(csrf.length() >= 43, csrf.length() + " characters");
+    // Neither the token, the session cookie, its CSRF token nor the client secret is written.
+    BreakGlassApiTest.assertNoSecretWritten(
+        List.of(token, cookie, csrf, BreakGlassTestEnv.CLIENT_SECRET, human("carol")));
   }
 
   private static URL url(String s) {
