@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentbroker.testkit.sso.OidcProvider;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -95,6 +96,26 @@ class BreakGlassSessionTest {
     URI denied =
         URI.create(flow.base + "/breakglass/signin/callback?error=access_denied&state=" + state);
     assertFailed(flow.callback(denied, s4.signInCookie()), "provider_refused");
+  }
+
+  @Test
+  void anIdTokenThatFailsValidationGivesNoSession() throws Exception {
+    java.util.Map<OidcProvider.Fault, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(OidcProvider.Fault.WRONG_NONCE, "nonce_mismatch");
+    cases.put(OidcProvider.Fault.WRONG_AUDIENCE, "id_token_invalid");
+    cases.put(OidcProvider.Fault.FOREIGN_SIGNATURE, "id_token_invalid");
+    cases.put(OidcProvider.Fault.EXPIRED, "id_token_invalid");
+    cases.put(OidcProvider.Fault.NO_ID_TOKEN, "no_id_token");
+    try {
+      for (var c : cases.entrySet()) {
+        BreakGlassTestEnv.sso.fault(c.getKey());
+        SsoFlow.Started s = flow.start();
+        assertFailed(flow.callback(flow.atProvider(s, "alice"), s.signInCookie()), c.getValue());
+      }
+    } finally {
+      BreakGlassTestEnv.sso.fault(OidcProvider.Fault.NONE);
+    }
+    assertTrue(flow.signIn("alice").length() >= 43, "a well-behaved provider signs in again");
   }
 
   void assertFailed(HttpResponse<String> r, String reason) {

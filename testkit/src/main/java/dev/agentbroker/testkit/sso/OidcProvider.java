@@ -53,6 +53,20 @@ public final class OidcProvider implements AutoCloseable {
   /** Lifetime of an authorization code (RFC 6749 4.1.2 recommends at most ten minutes). */
   public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
+  /**
+   * A way to misbehave at the token endpoint, so relying parties can prove they check the ID token:
+   * another nonce, another audience, a signature by a key not in the JWKS, an expired token, or no
+   * ID token at all.
+   */
+  public enum Fault {
+    NONE,
+    WRONG_NONCE,
+    WRONG_AUDIENCE,
+    FOREIGN_SIGNATURE,
+    EXPIRED,
+    NO_ID_TOKEN
+  }
+
   /** A registered confidential client. */
   record Client(String id, String secret, URI redirectUri) {}
 
@@ -65,6 +79,8 @@ public final class OidcProvider implements AutoCloseable {
   private final String issuer;
   private final KeyPair key = TestKeys.rsa2048();
   private final String kid;
+  private final KeyPair foreignKey = TestKeys.rsa2048();
+  private volatile Fault fault = Fault.NONE;
   final Map<String, Client> clients = new ConcurrentHashMap<>();
   final Map<String, User> users = new ConcurrentHashMap<>();
   private final Map<String, String> apiAudience = new ConcurrentHashMap<>();
@@ -128,6 +144,15 @@ public final class OidcProvider implements AutoCloseable {
     return accessToken(u, audience, null);
   }
 
+  /** From now on the token endpoint misbehaves this way ({@link Fault#NONE} to stop). */
+  public void fault(Fault f) {
+    this.fault = Objects.requireNonNull(f, "fault");
+  }
+
+  Fault fault() {
+    return fault;
+  }
+
   /** How many token requests the token endpoint answered (successful or not). */
   public int tokenRequests() {
     return endpoints.tokenRequests.get();
@@ -149,10 +174,26 @@ public final class OidcProvider implements AutoCloseable {
   }
 
   String idToken(User u, Client c, String nonce, Instant authTime) {
-    CallerTokens.Builder b = base(u).audience(c.id()).claim("azp", c.id());
+    Fault f = fault;
+    String aud = f == Fault.WRONG_AUDIENCE ? "another-client" : c.id();
+    CallerTokens.Builder b =
+        (f == Fault.FOREIGN_SIGNATURE
+                ? CallerTokens.rs256(issuer, foreignKey.getPrivate())
+                    .keyId(kid)
+                    .subject(u.subject())
+                : base(u))
+            .audience(aud)
+            .claim("azp", aud);
+    if (f == Fault.FOREIGN_SIGNATURE) {
+      b.issuedAt(clock.instant()).expiresAt(clock.instant().plus(TOKEN_LIFETIME));
+      u.claims().forEach(b::claim);
+    }
+    if (f == Fault.EXPIRED) {
+      b.issuedAt(clock.instant().minusSeconds(900)).expiresAt(clock.instant().minusSeconds(600));
+    }
     b.claim("auth_time", authTime.getEpochSecond());
     if (nonce != null) {
-      b.claim("nonce", nonce);
+      b.claim("nonce", f == Fault.WRONG_NONCE ? nonce + "x" : nonce);
     }
     return b.sign();
   }

@@ -223,7 +223,9 @@ final class ProviderEndpoints implements HttpHandler {
     out.put("access_token", access);
     out.put("token_type", "Bearer");
     out.put("expires_in", OidcProvider.TOKEN_LIFETIME.toSeconds());
-    out.put("id_token", provider.idToken(k.user(), c, k.nonce(), k.issuedAt()));
+    if (provider.fault() != OidcProvider.Fault.NO_ID_TOKEN) {
+      out.put("id_token", provider.idToken(k.user(), c, k.nonce(), k.issuedAt()));
+    }
     out.put("scope", "openid email profile");
     json(ex, 200, out);
   }

@@ -3,6 +3,7 @@ package dev.agentbroker.testkit.sso;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,6 +164,33 @@ class OidcProviderTest {
         JSON.readTree(token(late, VERIFIER, CALLBACK.toString(), SECRET).body())
             .get("error")
             .asText());
+  }
+
+  @Test
+  void faultsBreakExactlyTheIdTokenPropertyTheyName() throws Exception {
+    PublicKey key = jwksKey();
+    sso.fault(OidcProvider.Fault.WRONG_NONCE);
+    Claims n = Jwts.parser().verifyWith(key).build().parseSignedClaims(idToken()).getPayload();
+    assertEquals("n-123x", n.get("nonce"));
+    sso.fault(OidcProvider.Fault.WRONG_AUDIENCE);
+    Claims a = Jwts.parser().verifyWith(key).build().parseSignedClaims(idToken()).getPayload();
+    assertFalse(a.getAudience().contains("broker"));
+    sso.fault(OidcProvider.Fault.FOREIGN_SIGNATURE);
+    String foreign = idToken();
+    assertThrows(
+        io.jsonwebtoken.security.SignatureException.class,
+        () -> Jwts.parser().verifyWith(key).build().parseSignedClaims(foreign));
+    sso.fault(OidcProvider.Fault.NO_ID_TOKEN);
+    String code = signIn(authorizeUrl(Map.of()), "st-1");
+    JsonNode t = JSON.readTree(token(code, VERIFIER, CALLBACK.toString(), SECRET).body());
+    assertTrue(t.has("access_token") && !t.has("id_token"));
+  }
+
+  String idToken() throws Exception {
+    String code = signIn(authorizeUrl(Map.of()), "st-1");
+    return JSON.readTree(token(code, VERIFIER, CALLBACK.toString(), SECRET).body())
+        .get("id_token")
+        .asText();
   }
 
   @Test
