@@ -29,7 +29,9 @@ public enum ErrorCode {
   NOT_PENDING("not_pending", 409, "The request is not pending"),
   GRANT_NOT_APPROVED("grant_not_approved", 409, "The grant is not approved"),
   GRANT_ALREADY_USED("grant_already_used", 409, "The grant was already used"),
-  GRANT_EXPIRED("grant_expired", 410, "The grant expired");
+  GRANT_EXPIRED("grant_expired", 410, "The grant expired"),
+  // Break-glass web sign-in (cookie session): a state change without proof it came from the page.
+  CSRF_REFUSED("csrf_refused", 403, "Cross-site request refused");
 
   private final String wire;
   private final int status;

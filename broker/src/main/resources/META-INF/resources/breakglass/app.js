@@ -6,6 +6,10 @@
   const API = '/breakglass/requests';
   const KEY = 'agent-broker.breakglass.jwt';
   let me = null;
+  // 'oidc' (SSO session cookie + CSRF token), 'pasted-token' (dev demo only) or 'none'.
+  let mode = null;
+  // The session's CSRF token: kept in this script's memory only, sent in every state change.
+  let csrf = null;
 
   const $ = (id) => document.getElementById(id);
 
@@ -31,9 +35,20 @@
   }
 
   async function call(method, path, body) {
-    const headers = { Authorization: 'Bearer ' + jwt(), Accept: 'application/json' };
-    const init = { method: method, headers: headers, cache: 'no-store', credentials: 'omit' };
+    const headers = { Accept: 'application/json' };
+    if (mode === 'pasted-token') {
+      headers.Authorization = 'Bearer ' + jwt();
+    }
+    const init = {
+      method: method,
+      headers: headers,
+      cache: 'no-store',
+      credentials: mode === 'oidc' ? 'same-origin' : 'omit',
+    };
     if (body !== undefined) {
+      if (mode === 'oidc') {
+        body.csrf_token = csrf;
+      }
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -144,9 +159,32 @@
     }
   }
 
+  async function loadSession() {
+    const res = await fetch('/breakglass/session', {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    const s = await res.json();
+    mode = s.sign_in;
+    csrf = s.signed_in ? s.csrf_token : null;
+    $('sso-auth').hidden = mode !== 'oidc';
+    $('paste-auth').hidden = mode !== 'pasted-token';
+    $('no-signin').hidden = mode !== 'none';
+    $('sso-signin').hidden = mode === 'oidc' && s.signed_in;
+    $('sso-signout').hidden = !(mode === 'oidc' && s.signed_in);
+    return s;
+  }
+
+  function signedIn() {
+    return mode === 'oidc' ? csrf !== null : mode === 'pasted-token' && jwt() !== '';
+  }
+
   async function refresh() {
-    if (!jwt()) {
+    if (!signedIn()) {
       $('whoami').textContent = 'not signed in';
+      $('open-body').replaceChildren();
+      $('history-body').replaceChildren();
       return;
     }
     try {
@@ -163,7 +201,7 @@
 
   async function step(id, verb) {
     try {
-      await call('POST', API + '/' + encodeURIComponent(id) + '/' + verb);
+      await call('POST', API + '/' + encodeURIComponent(id) + '/' + verb, { id: id });
       say(verb + ': done', true);
     } catch (e) {
       say(e.message, false);
@@ -173,7 +211,7 @@
 
   async function deny(id, reason) {
     try {
-      await call('POST', API + '/' + encodeURIComponent(id) + '/deny', { reason: reason });
+      await call('POST', API + '/' + encodeURIComponent(id) + '/deny', { id: id, reason: reason });
       say('denied', true);
     } catch (e) {
       say(e.message, false);
@@ -183,7 +221,7 @@
 
   async function use(id) {
     try {
-      const data = await call('POST', API + '/' + encodeURIComponent(id) + '/use');
+      const data = await call('POST', API + '/' + encodeURIComponent(id) + '/use', { id: id });
       if (data.token) {
         $('token-once').textContent = data.token.token;
         $('token-expires').textContent = when(data.token.expires_at);
@@ -256,10 +294,29 @@
       $('token-once').textContent = '';
       refresh();
     });
+    $('sso-signout').addEventListener('click', async () => {
+      try {
+        await call('POST', '/breakglass/signout', {});
+      } catch (e) {
+        say(e.message, false);
+      }
+      me = null;
+      $('token-panel').hidden = true;
+      $('token-once').textContent = '';
+      await loadSession();
+      refresh();
+    });
     $('refresh').addEventListener('click', refresh);
     $('submit-request').addEventListener('click', submit);
     $('kind').addEventListener('change', showKind);
     showKind();
-    refresh();
+    const failure = /^#signin-error=([a-z_]+)$/.exec(window.location.hash);
+    if (failure) {
+      say('sign-in failed: ' + failure[1], false);
+      history.replaceState(null, '', window.location.pathname);
+    }
+    loadSession()
+      .then(refresh)
+      .catch((e) => say('cannot reach the broker: ' + e.message, false));
   });
 })();

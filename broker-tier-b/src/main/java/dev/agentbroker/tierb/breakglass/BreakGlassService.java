@@ -27,9 +27,10 @@ import java.util.function.Supplier;
 
 /**
  * The break-glass use case. Rules enforced here, not in the HTTP layer: only verified humans act;
- * the approver is never the requester (issuer and subject compared); nobody can skip approval; a
- * grant is used at most once; an undecided request or an unused grant expires. Each step is
- * journaled (severity high) before it takes effect, and a journal failure refuses the step.
+ * the approver is never the requester (same account, or the same stable person identity through any
+ * human issuer); nobody can skip approval; a grant is used at most once; an undecided request or an
+ * unused grant expires. Each step is journaled (severity high) before it takes effect, and a
+ * journal failure refuses the step.
  *
  * <p>State changes run under one lock, so "check state, journal, change state" is atomic: of two
  * concurrent uses exactly one claims the grant. GitHub is called outside the lock, after the claim
@@ -127,8 +128,9 @@ public final class BreakGlassService {
       if (r != null) {
         return r;
       }
-      if (g.requester().sameAs(h)) {
-        // No admin bypass: the check has no exception, whoever the requester is.
+      if (g.requester().samePerson(h)) {
+        // No admin bypass: the check has no exception, whoever the requester is. Compared by
+        // person (stable identity across human issuers), not only by account.
         return refuse(
             "approve",
             h,
@@ -182,7 +184,7 @@ public final class BreakGlassService {
         return BreakGlassOutcome.Refused.of(
             ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
       }
-      if (!g.requester().sameAs(h)) {
+      if (!g.requester().sameAccount(h)) {
         return refuse(
             "use", h, g, meta, ErrorCode.NOT_GRANT_REQUESTER, "not_grant_requester", "not yours");
       }

@@ -89,7 +89,10 @@ public final class GrantJson {
 
   private static void person(ObjectNode n, String name, Human h) {
     if (h != null) {
-      n.putObject(name).put("iss", h.issuer()).put("sub", h.subject());
+      ObjectNode o = n.putObject(name).put("iss", h.issuer()).put("sub", h.subject());
+      if (h.person() != null) {
+        o.put("person", h.person());
+      }
     }
   }
 
@@ -129,6 +132,7 @@ public final class GrantJson {
       return null;
     }
     // Only human callers ever reach the store, so the flag is restored as true.
-    return new Human(req(h, "iss"), req(h, "sub"), true);
+    // Grants stored before the person was recorded have none: they compare by account.
+    return new Human(req(h, "iss"), req(h, "sub"), opt(h, "person"), true);
   }
 }

@@ -62,8 +62,9 @@ class BreakGlassServiceTest {
   static KeyPair appKey;
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-  final Human alice = new Human(HUMANS, "alice", true);
-  final Human bob = new Human(HUMANS, "bob", true);
+  static final String OTHER_HUMANS = "https://sso.other.test";
+  final Human alice = new Human(HUMANS, "alice", "alice@acme.example", true);
+  final Human bob = new Human(HUMANS, "bob", "bob@acme.example", true);
   final RequestMeta meta = new RequestMeta("r1", "127.0.0.1");
   @TempDir Path dir;
   GitHubSimulator sim;
@@ -189,6 +190,26 @@ class BreakGlassServiceTest {
                 e ->
                     e.action().equals("breakglass.approve")
                         && "self_approval_refused".equals(e.reason())));
+  }
+
+  @Test
+  void samePersonThroughAnotherHumanIssuerCannotApprove() throws Exception {
+    String id = requested(30);
+    // Alice's second account, at another human issuer, with another subject: same person.
+    Human aliceElsewhere = new Human(OTHER_HUMANS, "00u-7781", "alice@acme.example", true);
+    refused(ErrorCode.SELF_APPROVAL_REFUSED, service.approve(aliceElsewhere, id, meta));
+    // After a restart the stored requester still carries the person.
+    BreakGlassService restarted = open();
+    refused(ErrorCode.SELF_APPROVAL_REFUSED, restarted.approve(aliceElsewhere, id, meta));
+    assertEquals(GrantState.PENDING, restarted.open().get(0).state());
+    // Same subject string at another issuer, another person: an independent approver.
+    Human otherAlice = new Human(OTHER_HUMANS, "alice", "alice.jones@acme.example", true);
+    Grant g =
+        assertInstanceOf(BreakGlassOutcome.Done.class, restarted.approve(otherAlice, id, meta))
+            .grant();
+    assertEquals(GrantState.APPROVED, g.state());
+    // Using stays bound to the requesting account: the same person elsewhere may not use it.
+    refused(ErrorCode.NOT_GRANT_REQUESTER, restarted.use(aliceElsewhere, id, meta));
   }
 
   @Test

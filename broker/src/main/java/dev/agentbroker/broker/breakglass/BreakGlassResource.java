@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.broker.auth.AuthenticatedCaller;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.tiera.ErrorCode;
 import dev.agentbroker.tiera.github.InstallationToken;
 import dev.agentbroker.tierb.breakglass.BreakGlassOutcome;
@@ -22,7 +20,6 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,15 +30,17 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Break-glass over HTTP, for humans only: every route first requires a token from an issuer marked
- * {@code human=true} ({@code 403 human_required} otherwise), then hands the step to Tier B's
- * service, which enforces the rules again. Answers are never cached; a token appears only in the
- * one answer to a successful use.
+ * Break-glass over HTTP, for humans only: every route first resolves a human ({@link HumanCallers}:
+ * a bearer JWT from an issuer marked {@code human=true}, or the page's SSO session), checks a state
+ * change's JSON body (the grant's {@code id}; with a session the origin and CSRF token), then hands
+ * the step to Tier B's service, which enforces the rules again. Answers are never cached; a token
+ * appears only in the one answer to a successful use.
  */
 @Path("/breakglass/requests")
 @Tag(name = "Break-glass (humans only)")
@@ -51,17 +50,17 @@ public class BreakGlassResource {
   private static final Pattern ID = Pattern.compile("^bg-[0-9a-f-]{36}$");
   private static final int MAX_BODY = 64 * 1024;
 
-  @Inject BrokerRuntime runtime;
   @Inject BreakGlassRuntime breakGlass;
+  @Inject HumanCallers callers;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Open requests and grants, the history, and who you are")
-  public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    Human me = human(authorization);
+  public Response list(@Context HttpHeaders headers) {
+    Human me = callers.resolve(headers).human();
     BreakGlassService s = breakGlass.service();
     ObjectNode out = MAPPER.createObjectNode();
-    out.putObject("me").put("iss", me.issuer()).put("sub", me.subject());
+    out.putObject("me").put("iss", me.issuer()).put("sub", me.subject()).put("person", me.person());
     out.putObject("settings")
         .put("approval_window_minutes", s.settings().approvalWindow().toMinutes())
         .put("max_duration_minutes", s.settings().maxDuration().toMinutes());
@@ -75,14 +74,17 @@ public class BreakGlassResource {
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Request an elevation (installation-wide token or a catalog verb)")
   public Response request(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context HttpHeaders headers,
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = human(authorization);
+    HumanCallers.Acting a = callers.resolve(headers);
+    Human me = a.human();
+    JsonNode json =
+        callers.checkStep(a, headers, HttpInputs.jsonObject(body, MAX_BODY), null, null);
     BreakGlassRequest r;
     try {
-      r = BreakGlassRequest.parse(HttpInputs.jsonObject(body, MAX_BODY));
+      r = BreakGlassRequest.parse(json);
     } catch (VerbInputException e) {
       throw new ProblemException(
           ErrorCode.INVALID_REQUEST,
@@ -96,62 +98,67 @@ public class BreakGlassResource {
 
   @POST
   @Path("/{id}/approve")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Approve another human's pending request")
+  @Operation(summary = "Approve another human's pending request (body: {\"id\": \"…\"})")
   public Response approve(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context HttpHeaders headers,
       @PathParam("id") String id,
+      byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = human(authorization);
-    return answer(breakGlass.service().approve(me, checked(id), HttpInputs.meta(ctx, http)), 200);
+    Human me = step(headers, checked(id), body, Set.of());
+    return answer(breakGlass.service().approve(me, id, HttpInputs.meta(ctx, http)), 200);
   }
 
   @POST
   @Path("/{id}/deny")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Deny a pending request (body: {\"reason\": \"…\"})")
+  @Operation(summary = "Deny a pending request (body: {\"id\": \"…\", \"reason\": \"…\"})")
   public Response deny(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context HttpHeaders headers,
       @PathParam("id") String id,
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = human(authorization);
-    JsonNode json = HttpInputs.jsonObject(body, MAX_BODY);
+    HumanCallers.Acting a = callers.resolve(headers);
+    JsonNode json =
+        callers.checkStep(
+            a, headers, HttpInputs.jsonObject(body, MAX_BODY), checked(id), Set.of("reason"));
     JsonNode reason = json.get("reason");
-    if (json.size() != 1 || reason == null || !reason.isTextual()) {
+    if (reason == null || !reason.isTextual()) {
       throw new ProblemException(
-          ErrorCode.INVALID_REQUEST, "invalid_fields", "the body must be {\"reason\": \"…\"}");
+          ErrorCode.INVALID_REQUEST,
+          "invalid_fields",
+          "the body must be {\"id\": \"…\", \"reason\": \"…\"}");
     }
     return answer(
-        breakGlass.service().deny(me, checked(id), reason.asText(), HttpInputs.meta(ctx, http)),
-        200);
+        breakGlass.service().deny(a.human(), id, reason.asText(), HttpInputs.meta(ctx, http)), 200);
   }
 
   @POST
   @Path("/{id}/use")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Use your approved grant, once: returns the token or the verb's result")
+  @Operation(
+      summary =
+          "Use your approved grant, once (body: {\"id\": \"…\"}): the token or the verb's result")
   public Response use(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context HttpHeaders headers,
       @PathParam("id") String id,
+      byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = human(authorization);
-    return answer(breakGlass.service().use(me, checked(id), HttpInputs.meta(ctx, http)), 200);
+    Human me = step(headers, checked(id), body, Set.of());
+    return answer(breakGlass.service().use(me, id, HttpInputs.meta(ctx, http)), 200);
   }
 
-  private Human human(String authorization) {
-    AuthenticatedCaller c = runtime.authenticator().authenticate(authorization);
-    if (!c.human()) {
-      throw new ProblemException(
-          ErrorCode.HUMAN_REQUIRED,
-          "human_required",
-          "break-glass accepts only tokens from the human-only issuer");
-    }
-    return new Human(c.caller().issuer(), c.caller().subject(), true);
+  /** Resolves the caller and checks a state change's body (id, and origin + CSRF for a session). */
+  private Human step(HttpHeaders headers, String id, byte[] body, Set<String> allowed) {
+    HumanCallers.Acting a = callers.resolve(headers);
+    callers.checkStep(a, headers, HttpInputs.jsonObject(body, MAX_BODY), id, allowed);
+    return a.human();
   }
 
   private static Response answer(BreakGlassOutcome o, int status) {

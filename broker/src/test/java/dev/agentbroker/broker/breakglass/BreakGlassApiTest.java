@@ -38,6 +38,10 @@ class BreakGlassApiTest {
     return given().header("Authorization", bearer(jwt));
   }
 
+  static String idBody(String id) {
+    return "{\"id\":\"" + id + "\"}";
+  }
+
   static String request(String jwt) {
     return as(jwt)
         .contentType("application/json")
@@ -69,6 +73,8 @@ class BreakGlassApiTest {
         .body("code", equalTo("human_required"));
     String id = request(human("alice"));
     as(agent)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/approve")
         .then()
         .statusCode(403)
@@ -96,28 +102,38 @@ class BreakGlassApiTest {
         .body("me.sub", equalTo("bob"))
         .body("open.id", hasItem(id));
     as(alice)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/approve")
         .then()
         .statusCode(403)
         .body("code", equalTo("self_approval_refused"));
     as(alice)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/use")
         .then()
         .statusCode(409)
         .body("code", equalTo("grant_not_approved"));
     as(bob)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/approve")
         .then()
         .statusCode(200)
         .body("state", equalTo("approved"))
         .body("decided_by.sub", equalTo("bob"));
     as(bob)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/use")
         .then()
         .statusCode(403)
         .body("code", equalTo("not_grant_requester"));
     String token =
         as(alice)
+            .contentType("application/json")
+            .body(idBody(id))
             .post("/breakglass/requests/" + id + "/use")
             .then()
             .statusCode(200)
@@ -129,11 +145,15 @@ class BreakGlassApiTest {
     secrets.add(token);
     assertTrue(BrokerTestEnv.sim.isTokenActive(token));
     as(alice)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/use")
         .then()
         .statusCode(409)
         .body("code", equalTo("grant_already_used"));
     as(bob)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/approve")
         .then()
         .statusCode(409)
@@ -152,18 +172,22 @@ class BreakGlassApiTest {
     String id = request(alice);
     as(bob)
         .contentType("application/json")
-        .body("{\"reason\":\"use the runbook\"}")
+        .body("{\"id\":\"" + id + "\",\"reason\":\"use the runbook\"}")
         .post("/breakglass/requests/" + id + "/deny")
         .then()
         .statusCode(200)
         .body("state", equalTo("denied"))
         .body("note", equalTo("use the runbook"));
     as(alice)
+        .contentType("application/json")
+        .body(idBody(id))
         .post("/breakglass/requests/" + id + "/use")
         .then()
         .statusCode(409)
         .body("code", equalTo("grant_not_approved"));
     as(bob)
+        .contentType("application/json")
+        .body(idBody("bg-00000000-0000-0000-0000-000000000000"))
         .post("/breakglass/requests/bg-00000000-0000-0000-0000-000000000000/approve")
         .then()
         .statusCode(404)
@@ -181,6 +205,101 @@ class BreakGlassApiTest {
         .body("violations.field", hasItem("permissions.contentz"))
         .body("violations.field", hasItem("justification"))
         .body("violations.field", hasItem("duration_minutes"));
+  }
+
+  record BodyCase(String name, String type, String body, int status, String code) {}
+
+  @Test
+  void stateChangesRequireAJsonBodyNamingTheGrant() {
+    String id = request(human("alice"));
+    String other = "bg-00000000-0000-0000-0000-000000000000";
+    List<BodyCase> cases =
+        List.of(
+            new BodyCase("no body", null, null, 415, "unsupported_media_type"),
+            new BodyCase(
+                "html form",
+                "application/x-www-form-urlencoded",
+                "id=" + id,
+                415,
+                "unsupported_media_type"),
+            new BodyCase(
+                "text/plain form", "text/plain", idBody(id), 415, "unsupported_media_type"),
+            new BodyCase("empty object", "application/json", "{}", 400, "invalid_request"),
+            new BodyCase("other grant", "application/json", idBody(other), 400, "invalid_request"),
+            new BodyCase(
+                "unknown member",
+                "application/json",
+                "{\"id\":\"" + id + "\",\"force\":true}",
+                400,
+                "invalid_request"),
+            new BodyCase(
+                "csrf_token with a bearer",
+                "application/json",
+                "{\"id\":\"" + id + "\",\"csrf_token\":\"x\"}",
+                400,
+                "invalid_request"));
+    for (BodyCase c : cases) {
+      for (String step : List.of("approve", "use")) {
+        RequestSpecification r = as(human("bob"));
+        if (c.type() != null) {
+          r = r.contentType(c.type());
+        }
+        if (c.body() != null) {
+          r = r.body(c.body());
+        }
+        r.post("/breakglass/requests/" + id + "/" + step)
+            .then()
+            .statusCode(c.status())
+            .body("code", equalTo(c.code()));
+      }
+    }
+    as(human("bob"))
+        .get("/breakglass/requests")
+        .then()
+        .body("open.find { it.id == '" + id + "' }.state", equalTo("pending"));
+  }
+
+  @Test
+  void samePersonThroughTwoHumanIssuersCannotApproveTheirOwnRequest() {
+    String aliceBearer = human("alice");
+    String aliceSso = BreakGlassTestEnv.sso.accessToken("alice", BrokerTestEnv.AUDIENCE);
+    String id = request(aliceBearer);
+    approve(aliceSso, id).statusCode(403).body("code", equalTo("self_approval_refused"));
+    // Another account at the first issuer, same address in other letter case: same person.
+    String aliceAgain =
+        BreakGlassTestEnv.humanToken("a.smith", java.util.Map.of("email", "Alice@ACME.example"));
+    approve(aliceAgain, id).statusCode(403).body("code", equalTo("self_approval_refused"));
+    String id2 = request(aliceSso);
+    approve(aliceBearer, id2).statusCode(403).body("code", equalTo("self_approval_refused"));
+    approve(BreakGlassTestEnv.sso.accessToken("bob", BrokerTestEnv.AUDIENCE), id)
+        .statusCode(200)
+        .body("state", equalTo("approved"))
+        .body("requester.person", equalTo("alice@acme.example"));
+  }
+
+  @Test
+  void tokensWithoutTheIdentityClaimAreRefused() {
+    as(BreakGlassTestEnv.humanToken("dave", java.util.Map.of()))
+        .get("/breakglass/requests")
+        .then()
+        .statusCode(403)
+        .body("code", equalTo("human_required"))
+        .body("reason", equalTo("identity_claim_missing"));
+  }
+
+  @Test
+  void swaggerUiIsNotServedOnTheSignedInOrigin() {
+    given().get("/q/swagger-ui/").then().statusCode(404);
+    given().get("/q/swagger-ui").then().statusCode(404);
+    given().get("/q/openapi").then().statusCode(200);
+  }
+
+  static io.restassured.response.ValidatableResponse approve(String jwt, String id) {
+    return as(jwt)
+        .contentType("application/json")
+        .body(idBody(id))
+        .post("/breakglass/requests/" + id + "/approve")
+        .then();
   }
 
   @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.agentbroker.broker.BrokerTestEnv;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.File;
 import java.net.URL;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -32,9 +32,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The break-glass page in a real headless Chromium (Debian's {@code chromium} and {@code
- * chromium-driver}; {@code .ci/run} installs them). Alice requests, Bob approves, Alice uses the
- * grant and sees the token once; a stale second tab trying to use it again is refused. Missing
- * browsers fail the test: a silently skipped UI test would prove nothing.
+ * chromium-driver}; {@code .ci/run} installs them), signing in at the local SSO ({@link
+ * dev.agentbroker.testkit.sso.OidcProvider}, another site than the broker). Alice signs in and
+ * requests (her own approval is refused), Bob signs in and approves after a cross-site form post
+ * and a missing/wrong CSRF token were refused, Alice uses the grant and sees the token once; a
+ * stale second tab trying to use it again is refused. Missing browsers fail the test: a silently
+ * skipped UI test would prove nothing.
  */
 @QuarkusTest
 @WithTestResource(BreakGlassTestEnv.class)
@@ -43,8 +46,9 @@ class BreakGlassBrowserTest {
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   static final String JUSTIFICATION = "INC-4711 <b>restore</b> branch protection & \"audit\"";
 
-  @TestHTTPResource("/breakglass/")
-  URL page;
+  // The configured origin (localhost), not the listen address (127.0.0.1) Quarkus would inject:
+  // the sign-in cookie belongs to the origin the SSO redirects back to.
+  final URL page = url("http://localhost:" + BreakGlassTestEnv.port + "/breakglass/");
 
   WebDriver driver;
   Path profile;
@@ -90,11 +94,17 @@ class BreakGlassBrowserTest {
   }
 
   @Test
-  void requestApproveUseInTheBrowser() throws Exception {
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+  void ssoSignInRequestApproveUseAndCrossSiteRefusals() throws Exception {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
     driver.get(page.toString());
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("sso-signin")));
+    assertFalse(driver.findElement(By.id("jwt")).isDisplayed(), "no pasted-token box");
 
     signIn(wait, "alice");
+    Cookie session = driver.manage().getCookieNamed("__Host-bg-session");
+    assertTrue(session.isHttpOnly() && session.isSecure(), "HttpOnly; Secure");
+    assertEquals("Strict", session.getSameSite());
+    assertEquals("", js("return document.cookie"), "the session cookie is invisible to scripts");
     new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("kind")))
         .selectByValue("installation-token");
     driver.findElement(By.id("owner")).sendKeys("acme");
@@ -107,23 +117,44 @@ class BreakGlassBrowserTest {
     String id = aliceRow.getAttribute("data-id");
     assertTrue(aliceRow.getText().contains("waiting for another human"));
     assertTrue(aliceRow.findElements(By.cssSelector("button.approve")).isEmpty());
+    // Self-approval, forged from the page itself with the right CSRF token: still refused.
+    assertEquals(
+        "403 self_approval_refused self_approval_refused",
+        approveFromPage(id, "(await session()).csrf_token"));
+    signOut(wait);
 
     signIn(wait, "bob");
     WebElement bobRow = openRow(wait, "pending");
     // The justification is visible to the approver, verbatim: markup shown as text, not run.
     assertEquals(JUSTIFICATION, bobRow.findElement(By.cssSelector("td.justification")).getText());
     assertTrue(driver.findElements(By.cssSelector("#open-body b")).isEmpty());
+    // Same origin, bob's cookie, but no or a wrong CSRF token: refused.
+    assertEquals("403 csrf_refused csrf_token_missing", approveFromPage(id, "undefined"));
+    assertEquals("403 csrf_refused csrf_token_invalid", approveFromPage(id, "'forged-token'"));
+    // A cross-site page auto-submits a form at the approve URL while bob is signed in.
+    try (AttackerSite evil = AttackerSite.start(page.toString(), id)) {
+      driver.get(evil.url());
+      wait.until(ExpectedConditions.urlContains("/approve"));
+      String answer = driver.getPageSource();
+      assertTrue(
+          answer.contains("unsupported_media_type") || answer.contains("unauthenticated"), answer);
+      assertTrue(evil.served() >= 1, "the attacker page was loaded");
+    }
+    driver.get(page.toString());
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "bob"));
+    bobRow = openRow(wait, "pending");
     bobRow.findElement(By.cssSelector("button.approve")).click();
     wait.until(
         ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#open-body tr[data-id='" + id + "'][data-state='approved']")));
+    signOut(wait);
 
     signIn(wait, "alice");
     String first = driver.getWindowHandle();
     // A second tab, loaded now: its "Use" button will be stale after the first tab uses the grant.
     driver.switchTo().newWindow(WindowType.TAB);
     driver.get(page.toString());
-    signIn(wait, "alice");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "alice"));
     String stale = driver.getWindowHandle();
     wait.until(ExpectedConditions.elementToBeClickable(useButton(id)));
 
@@ -149,24 +180,69 @@ class BreakGlassBrowserTest {
     driver.navigate().refresh();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "alice"));
     assertFalse(driver.getPageSource().contains(token));
-    Object stored =
-        ((JavascriptExecutor) driver)
-            .executeScript(
-                "return JSON.stringify(Object.assign({}, sessionStorage, localStorage))");
+    Object stored = js("return JSON.stringify(Object.assign({}, sessionStorage, localStorage))");
     assertFalse(String.valueOf(stored).contains(token), "the token is not kept in the browser");
-    BreakGlassApiTest.assertNoSecretWritten(List.of(token, human("carol")));
+    String cookie = driver.manage().getCookieNamed("__Host-bg-session").getValue();
+    String csrf =
+        String.valueOf(
+            ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                        + "fetch('/breakglass/session').then(r => r.json())"
+                        + ".then(j => done(j.csrf_token));"));
+    assertTrue(csrf.length() >= 43, csrf.length() + " characters");
+    // Neither the token, the session cookie, its CSRF token nor the client secret is written.
+    BreakGlassApiTest.assertNoSecretWritten(
+        List.of(token, cookie, csrf, BreakGlassTestEnv.CLIENT_SECRET, human("carol")));
   }
 
+  private static URL url(String s) {
+    try {
+      return java.net.URI.create(s).toURL();
+    } catch (java.net.MalformedURLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Object js(String script) {
+    return ((JavascriptExecutor) driver).executeScript(script);
+  }
+
+  /** POSTs an approve from the page's own origin with {@code csrfExpr}; "status code reason". */
+  private String approveFromPage(String id, String csrfExpr) {
+    String script =
+        "const done = arguments[arguments.length - 1]; const id = arguments[0];"
+            + "const session = () => fetch('/breakglass/session').then(r => r.json());"
+            + "(async () => {"
+            + "  const body = {id: id}; const t = "
+            + csrfExpr
+            + ";"
+            + "  if (t !== undefined) { body.csrf_token = t; }"
+            + "  const r = await fetch('/breakglass/requests/' + id + '/approve', {"
+            + "    method: 'POST', credentials: 'same-origin',"
+            + "    headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});"
+            + "  const j = await r.json();"
+            + "  done((r.status + ' ' + j.code + ' ' + (j.reason || '')).trim());"
+            + "})().catch(e => done('error ' + e));";
+    return String.valueOf(((JavascriptExecutor) driver).executeAsyncScript(script, id));
+  }
+
+  /** Signs in at the SSO's form (another site), as a person would. */
   private void signIn(WebDriverWait wait, String who) {
-    WebElement jwt = driver.findElement(By.id("jwt"));
-    jwt.clear();
-    // The JWT is long; setting the value directly avoids typing it character by character.
-    ((JavascriptExecutor) driver)
-        .executeScript("arguments[0].value = arguments[1];", jwt, human(who));
-    driver.findElement(By.id("signin")).click();
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("sso-signin"))).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(who);
+    driver.findElement(By.id("password")).sendKeys("pw-" + who);
+    driver.findElement(By.id("sso-submit")).click();
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("whoami"), "signed in as " + who + " "));
+  }
+
+  private void signOut(WebDriverWait wait) {
+    driver.findElement(By.id("sso-signout")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "not signed in"));
+    assertTrue(driver.findElement(By.id("open-body")).findElements(By.tagName("tr")).isEmpty());
   }
 
   private WebElement openRow(WebDriverWait wait, String state) {

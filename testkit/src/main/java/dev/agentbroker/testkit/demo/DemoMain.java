@@ -102,12 +102,12 @@ public final class DemoMain {
               + s.git().repoUrl("acme/svc-a"));
     }
     lines.add("");
-    lines.add("API docs: " + base + "/q/swagger-ui   metrics: " + base + "/q/metrics");
+    lines.add("OpenAPI: " + base + "/q/openapi   metrics: " + base + "/q/metrics");
     lines.add(
         "Break-glass page for humans: "
-            + base
-            + "/breakglass/ (dev human tokens for alice and bob: "
-            + "the alice.jwt and bob.jwt files in the demo folder)");
+            + s.breakGlassPage()
+            + " (sign in at the dev SSO as alice/alice or bob/bob; bearer tokens for scripts:"
+            + " the alice.jwt and bob.jwt files in the demo folder)");
     lines.add("Ctrl-C stops the broker, the proxy and the simulators.");
     lines.add("");
     System.out.println(String.join("\n", lines));

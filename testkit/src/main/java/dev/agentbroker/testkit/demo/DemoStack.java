@@ -5,6 +5,7 @@ import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.git.GitHttpHost;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
+import dev.agentbroker.testkit.sso.OidcProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,6 +38,7 @@ public final class DemoStack implements AutoCloseable {
   static final String ISSUER = "https://dev-issuer.agent-broker.local";
   static final String AUDIENCE = "agent-broker";
   static final String HUMAN_ISSUER = "https://dev-humans.agent-broker.local";
+  static final String SSO_CLIENT = "breakglass-page";
 
   /** The repositories the git host serves (the simulator's acme installation). */
   public static final List<String> GIT_REPOS =
@@ -70,6 +72,7 @@ public final class DemoStack implements AutoCloseable {
   private final List<Process> children = new ArrayList<>();
   private GitHubSimulator sim;
   private GitHttpHost git;
+  private OidcProvider sso;
   private PrivateKey callerKey;
   private URI brokerUrl;
   private int egressPort;
@@ -133,6 +136,25 @@ public final class DemoStack implements AutoCloseable {
     env.put("BROKER_JWT_ISSUERS_HUMANS_AUDIENCES", AUDIENCE);
     env.put("BROKER_JWT_ISSUERS_HUMANS_HUMAN", "true");
     env.put("BROKER_BREAKGLASS_STORE_FILE", work.resolve("breakglass.json").toString());
+    // The page signs people in at a local SSO (alice/alice, bob/bob), itself a human issuer whose
+    // access tokens the API also takes. The origin is localhost: open the page there.
+    String origin = "http://localhost:" + options.brokerPort();
+    sso = OidcProvider.start(Clock.systemUTC());
+    String clientSecret = java.util.UUID.randomUUID().toString();
+    sso.registerClient(
+        SSO_CLIENT, clientSecret, URI.create(origin + "/breakglass/signin/callback"), AUDIENCE);
+    for (String h : List.of("alice", "bob")) {
+      sso.addUser(h, h, h, Map.of("email", h + "@acme.example", "name", h));
+    }
+    env.put("BROKER_JWT_ISSUERS_SSO_ISSUER", sso.issuer());
+    env.put("BROKER_JWT_ISSUERS_SSO_PUBLIC_KEY_LOCATION", sso.jwksUri().toString());
+    env.put("BROKER_JWT_ISSUERS_SSO_AUDIENCES", AUDIENCE);
+    env.put("BROKER_JWT_ISSUERS_SSO_HUMAN", "true");
+    env.put("BROKER_BREAKGLASS_SIGN_IN", "oidc");
+    env.put("BROKER_BREAKGLASS_ORIGIN", origin);
+    env.put("BROKER_BREAKGLASS_OIDC_ISSUER", sso.issuer());
+    env.put("BROKER_BREAKGLASS_OIDC_CLIENT_ID", SSO_CLIENT);
+    env.put("BROKER_BREAKGLASS_OIDC_CLIENT_SECRET", clientSecret);
     env.putAll(options.extraBrokerEnv());
     ProcessBuilder pb = new ProcessBuilder(List.of("java", "-jar", options.brokerJar().toString()));
     pb.environment().putAll(env);
@@ -162,6 +184,7 @@ public final class DemoStack implements AutoCloseable {
           CallerTokens.rs256(HUMAN_ISSUER, human.getPrivate())
               .subject(h)
               .audience(AUDIENCE)
+              .claim("email", h + "@acme.example")
               .issuedAt(now)
               .expiresAt(now.plus(Duration.ofHours(8)))
               .sign());
@@ -248,6 +271,11 @@ public final class DemoStack implements AutoCloseable {
         .sign();
   }
 
+  /** The break-glass page at its configured origin (localhost), where SSO sign-in works. */
+  public URI breakGlassPage() {
+    return URI.create("http://localhost:" + options.brokerPort() + "/breakglass/");
+  }
+
   public URI brokerUrl() {
     return brokerUrl;
   }
@@ -320,6 +348,9 @@ public final class DemoStack implements AutoCloseable {
     }
     if (sim != null) {
       sim.close();
+    }
+    if (sso != null) {
+      sso.close();
     }
   }
 }
