@@ -49,7 +49,12 @@ public class BreakGlassTestEnv extends BrokerTestEnv {
     c.put("broker.breakglass.store-file", dir.resolve("breakglass.json").toString());
     String p = "broker.jwt.issuers.sso.";
     c.put(p + "issuer", sso.issuer());
-    c.put(p + "public-key-location", sso.jwksUri().toString());
+    try {
+      // A file: issuer key URLs must not be http:, and this provider serves plain HTTP.
+      c.put(p + "public-key-location", sso.writeJwks(dir.resolve("sso-jwks.json")).toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     c.put(p + "audiences", AUDIENCE);
     c.put(p + "algorithms", "RS256");
     c.put(p + "human", "true");

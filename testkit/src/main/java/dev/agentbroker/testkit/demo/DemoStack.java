@@ -135,6 +135,10 @@ public final class DemoStack implements AutoCloseable {
     env.put("BROKER_JWT_ISSUERS_HUMANS_PUBLIC_KEY_LOCATION", humanPub.toString());
     env.put("BROKER_JWT_ISSUERS_HUMANS_AUDIENCES", AUDIENCE);
     env.put("BROKER_JWT_ISSUERS_HUMANS_HUMAN", "true");
+    // The demo's hand-made tokens live for a working day, so a demo session does not expire under
+    // its user; production issuers keep the 1 h default.
+    env.put("BROKER_JWT_ISSUERS_DEV_MAX_TOKEN_LIFETIME", "8h");
+    env.put("BROKER_JWT_ISSUERS_HUMANS_MAX_TOKEN_LIFETIME", "8h");
     env.put("BROKER_BREAKGLASS_STORE_FILE", work.resolve("breakglass.json").toString());
     // The page signs people in at a local SSO (alice/alice, bob/bob), itself a human issuer whose
     // access tokens the API also takes. The origin is localhost: open the page there.
@@ -147,7 +151,10 @@ public final class DemoStack implements AutoCloseable {
       sso.addUser(h, h, h, Map.of("email", h + "@acme.example", "name", h));
     }
     env.put("BROKER_JWT_ISSUERS_SSO_ISSUER", sso.issuer());
-    env.put("BROKER_JWT_ISSUERS_SSO_PUBLIC_KEY_LOCATION", sso.jwksUri().toString());
+    // A file, not the provider's http: URL: the broker refuses plain-HTTP key URLs.
+    env.put(
+        "BROKER_JWT_ISSUERS_SSO_PUBLIC_KEY_LOCATION",
+        sso.writeJwks(work.resolve("sso-jwks.json")).toString());
     env.put("BROKER_JWT_ISSUERS_SSO_AUDIENCES", AUDIENCE);
     env.put("BROKER_JWT_ISSUERS_SSO_HUMAN", "true");
     env.put("BROKER_BREAKGLASS_SIGN_IN", "oidc");

@@ -121,6 +121,15 @@ public final class OidcProvider implements AutoCloseable {
   }
 
   /**
+   * Writes the JWKS to a file, for the broker's bearer-token issuer settings: those refuse {@code
+   * http:} key URLs, and this provider serves plain HTTP on loopback. Its key never rotates.
+   */
+  public java.nio.file.Path writeJwks(java.nio.file.Path file) throws IOException {
+    return java.nio.file.Files.write(
+        file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(jwks()));
+  }
+
+  /**
    * Registers a confidential client with exactly one redirect URI (compared as a whole string, as
    * OpenID Connect requires). {@code apiAudience} is the {@code aud} of its access tokens.
    */
