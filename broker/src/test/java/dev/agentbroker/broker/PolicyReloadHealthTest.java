@@ -68,6 +68,17 @@ class PolicyReloadHealthTest {
         .get("/q/health/ready")
         .then()
         .body("checks.find { it.name == 'policy' }.data.policy_reload", equalTo("ok"));
+    // A reload that takes effect is journaled too: Splunk shows when a grant appeared.
+    try {
+      Files.writeString(file, good + "\n# reviewed edit\n");
+      schedules.reloadPolicy();
+      assertTrue(
+          journalText().contains("\"reason\":\"policy_reloaded\""),
+          "the successful reload is journaled");
+    } finally {
+      Files.writeString(file, good);
+      schedules.reloadPolicy();
+    }
   }
 
   private static double failures() {
