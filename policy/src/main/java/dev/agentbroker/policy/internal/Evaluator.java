@@ -45,24 +45,30 @@ public final class Evaluator {
       Map<String, String> effective,
       List<String> narrowed) {}
 
+  /** The first step of every evaluation, token or verb: no identity, default deny. */
+  static Decision noMatchingIdentity(Caller caller, String verb) {
+    return new Decision(
+        Outcome.DENY,
+        Reasons.NO_MATCHING_IDENTITY,
+        Reasons.DEFAULT_DENY_RULE,
+        null,
+        null,
+        Optional.empty(),
+        List.of(
+            "no identity matches issuer '"
+                + caller.issuer()
+                + "' subject '"
+                + caller.subject()
+                + "'"),
+        verb);
+  }
+
   public static Decision evaluate(CompiledPolicy policy, Caller caller, TokenRequest request) {
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(request, "request");
     Optional<IdentityRule> match = policy.identify(caller);
     if (match.isEmpty()) {
-      return new Decision(
-          Outcome.DENY,
-          Reasons.NO_MATCHING_IDENTITY,
-          Reasons.DEFAULT_DENY_RULE,
-          null,
-          null,
-          Optional.empty(),
-          List.of(
-              "no identity matches issuer '"
-                  + caller.issuer()
-                  + "' subject '"
-                  + caller.subject()
-                  + "'"));
+      return noMatchingIdentity(caller, null);
     }
     IdentityRule identity = match.get();
     ProfileSettings settings = policy.settings(identity.profile());

@@ -32,20 +32,7 @@ public final class VerbEvaluator {
     Objects.requireNonNull(params, "params");
     Optional<IdentityRule> match = policy.identify(caller);
     if (match.isEmpty()) {
-      return new Decision(
-          Outcome.DENY,
-          Reasons.NO_MATCHING_IDENTITY,
-          Reasons.DEFAULT_DENY_RULE,
-          null,
-          null,
-          Optional.empty(),
-          List.of(
-              "no identity matches issuer '"
-                  + caller.issuer()
-                  + "' subject '"
-                  + caller.subject()
-                  + "'"),
-          verb);
+      return Evaluator.noMatchingIdentity(caller, verb);
     }
     IdentityRule identity = match.get();
     List<String> lines = new ArrayList<>();
