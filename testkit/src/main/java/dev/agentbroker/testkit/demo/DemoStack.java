@@ -223,7 +223,9 @@ public final class DemoStack implements AutoCloseable {
             + "  nix: {ports: [443]}\n"
             + "  demo-git: {ports: ["
             + git.port()
-            + "], internal_hosts: [localhost]}\n");
+            // The demo's git host is on loopback: internal_hosts alone covers private ranges only,
+            // so loopback must also be listed in allow_ips (egress/README.md).
+            + "], internal_hosts: [localhost], allow_ips: [\"127.0.0.1/32\", \"::1/128\"]}\n");
     ProcessBuilder pb =
         new ProcessBuilder(
             List.of(
