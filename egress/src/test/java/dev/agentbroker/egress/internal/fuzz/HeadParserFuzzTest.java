@@ -87,7 +87,10 @@ class HeadParserFuzzTest {
       assertTrue(h.headers().size() <= MAX_HEADERS);
       for (RequestHead.Header f : h.headers()) {
         assertTrue(isToken(f.name()), () -> "header name is a token: " + f.name());
-        assertEquals(f.value().strip(), f.value(), "values are trimmed");
+        String v = f.value();
+        assertFalse(
+            v.startsWith(" ") || v.startsWith("\t") || v.endsWith(" ") || v.endsWith("\t"),
+            "values are trimmed of optional whitespace");
       }
       byte[] again = serialise(h);
       if (again.length <= MAX_HEAD) {

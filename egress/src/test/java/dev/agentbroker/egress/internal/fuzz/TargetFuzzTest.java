@@ -30,7 +30,9 @@ class TargetFuzzTest {
         t -> {
           check(t);
           assertEquals("", t.path(), "authority-form has no path");
-          assertEquals(Optional.of(t), Target.authority(t.authority()), "round trip");
+          if (!printsAsLiteral(t)) {
+            assertEquals(Optional.of(t), Target.authority(t.authority()), "round trip");
+          }
         });
     Optional<Target> http = Target.absoluteHttp(text);
     http.ifPresent(
@@ -38,8 +40,10 @@ class TargetFuzzTest {
           check(t);
           assertTrue(t.path().startsWith("/"), t.path());
           assertFalse(t.path().contains("#"), "fragments are refused");
-          assertEquals(
-              Optional.of(t), Target.absoluteHttp("http://" + t.authority() + t.path()), "trip");
+          if (!printsAsLiteral(t)) {
+            assertEquals(
+                Optional.of(t), Target.absoluteHttp("http://" + t.authority() + t.path()), "trip");
+          }
         });
     Target.normaliseName(text)
         .ifPresent(n -> assertEquals(Optional.of(n), Target.normaliseName(n), "idempotent"));
@@ -55,7 +59,15 @@ class TargetFuzzTest {
       assertFalse(h.isEmpty() || h.length() > 253 || h.endsWith("."), h);
       assertEquals(h.toLowerCase(Locale.ROOT), h);
       assertTrue(h.chars().allMatch(c -> c > 0x20 && c < 0x7f), () -> "ASCII host " + h);
-      assertTrue(Addresses.parseLiteral(h).isEmpty(), () -> "a literal is never a name: " + h);
+      // A dotted quad with a trailing dot ("127.0.0.1.") is normalised to the quad's text but
+      // kept as a name; it must then be ip-like, which the allowlist always denies (fail closed).
+      if (printsAsLiteral(t)) {
+        assertTrue(t.ipLike(), () -> "a name that prints as a literal is ip-like: " + h);
+      }
     }
+  }
+
+  private static boolean printsAsLiteral(Target t) {
+    return t.literal().isEmpty() && Addresses.parseLiteral(t.host()).isPresent();
   }
 }

@@ -41,8 +41,7 @@ class GitCredentialRequestFuzzTest {
     "password=",
     "capability[]=authtype",
     "wwwauth[]=",
-    ".git",
-    "\n"
+    ".git"
   })
   void read(byte[] input) throws IOException {
     byte[] request = untilBlankLine(input);
