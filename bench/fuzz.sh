@@ -8,7 +8,8 @@
 #   env: FUZZ_LOG_DIR (default /tmp/fuzz-logs), MVN_FLAGS (default -o), NICE (default 10)
 # Targets: policy jwt token verbs egress-head egress-authority hec git-credential
 #
-# A finding stops that target: Jazzer writes crash-<sha1> into the target's seed directory
+# Findings do not stop a target before its time (jazzer.keep_going, env KEEP_GOING, default 20
+# distinct findings); Jazzer writes each crash-<sha1> into the target's seed directory
 # (src/test/resources/.../<Class>Inputs/<method>/), where the next ./mvnw verify replays it;
 # the corpus it grew is kept under <module>/.cifuzz-corpus/ (not committed).
 set -euo pipefail
@@ -46,12 +47,13 @@ for name in "$@"; do
   log="$LOG_DIR/$name.log"
   start=$(date +%s)
   # One fuzz test per JVM (Jazzer refuses more); -am builds the reactor modules it depends on.
-  # jazzer.max_duration overrides @FuzzTest(maxDuration); -timeout is libFuzzer's per-input limit,
-  # so a hang is reported as a finding instead of stalling the run.
+  # jazzer.max_duration overrides @FuzzTest(maxDuration); jazzer.internal.arg.N are libFuzzer's
+  # argv (0 is the program name): -timeout is the per-input limit, so a hang becomes a finding.
   set +e
   JAZZER_FUZZ=1 nice -n "${NICE:-10}" ./mvnw -B $MVN_FLAGS -pl "$module" -am test \
     -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djazzer.max_duration="${MINUTES}m" -Djazzer.internal.arg.0=-timeout=10 \
+    -Djazzer.max_duration="${MINUTES}m" -Djazzer.keep_going="${KEEP_GOING:-20}" \
+    -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-timeout=10 \
     -Dspotless.check.skip=true >"$log" 2>&1
   rc=$?
   set -e
