@@ -50,7 +50,10 @@ for name in "$@"; do
   # jazzer.max_duration overrides @FuzzTest(maxDuration); jazzer.internal.arg.N are libFuzzer's
   # argv (0 is the program name): -timeout is the per-input limit, so a hang becomes a finding.
   set +e
-  JAZZER_FUZZ=1 nice -n "${NICE:-10}" ./mvnw -B $MVN_FLAGS -pl "$module" -am test \
+  # Only surefire's default execution: a module's extra executions (egress re-runs suites on the
+  # NIO transport) would fuzz the same target a second time.
+  JAZZER_FUZZ=1 nice -n "${NICE:-10}" ./mvnw -B $MVN_FLAGS -pl "$module" -am \
+    test-compile surefire:test@default-test \
     -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="${MINUTES}m" -Djazzer.keep_going="${KEEP_GOING:-20}" \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-timeout=10 \
@@ -59,7 +62,11 @@ for name in "$@"; do
   set -e
   secs=$(($(date +%s) - start))
   # libFuzzer status lines: "#123 NEW|REDUCE|pulse|DONE cov: N ft: N corp: ... exec/s: N rss: ..."
-  last=$(grep -aE '^#[0-9]+.*cov: [0-9]+.*exec/s: [0-9]+' "$log" | tail -1 || true)
+  # The DONE line ends the fuzzing run; without one (a crash without keep_going), the last status.
+  last=$(grep -aE '^#[0-9]+[[:space:]]+DONE .*cov: [0-9]+.*exec/s: [0-9]+' "$log" | tail -1 || true)
+  if [ -z "$last" ]; then
+    last=$(grep -aE '^#[0-9]+.*cov: [0-9]+.*exec/s: [0-9]+' "$log" | tail -1 || true)
+  fi
   execs=$(echo "$last" | sed -nE 's/^#([0-9]+).*/\1/p')
   eps=$(echo "$last" | sed -nE 's/.*exec\/s: ([0-9]+).*/\1/p')
   cov=$(echo "$last" | sed -nE 's/.*cov: ([0-9]+).*/\1/p')
