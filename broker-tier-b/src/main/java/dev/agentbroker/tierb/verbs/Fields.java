@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 /** Strict reading of a verb body: unknown fields refused, types never coerced. */
 final class Fields {
   static final Pattern LOGIN = Pattern.compile("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$");
-  static final Pattern REPO = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
+  // Names go into GitHub API paths: "." and ".." (not allowed by GitHub either) would be dot
+  // segments, and so would a branch with empty or dot-led components (git's check-ref-format
+  // refuses those too). Found by VerbBodyFuzzTest.
+  static final Pattern REPO = Pattern.compile("^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$");
   static final Pattern TOPIC = Pattern.compile("^[a-z0-9][a-z0-9-]{0,49}$");
   static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,99}$");
-  static final Pattern BRANCH = Pattern.compile("^[A-Za-z0-9._/-]{1,255}$");
+  static final Pattern BRANCH =
+      Pattern.compile("^(?![./])(?!.*//)(?!.*/\\.)(?!.*\\.\\.)(?!.*/$)[A-Za-z0-9._/-]{1,255}$");
 
   final JsonNode body;
   final List<Violation> violations = new ArrayList<>();

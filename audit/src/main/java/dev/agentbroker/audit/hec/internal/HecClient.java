@@ -153,8 +153,9 @@ public final class HecClient {
       }
       ackId = body.path("ackId").asLong(-1);
     } catch (IOException | RuntimeException e) {
-      // Not JSON (a proxy's HTML page, splunkd's plain-text 413): keep a short excerpt.
-      String raw = new String(resp.body(), StandardCharsets.UTF_8);
+      // Not JSON (a proxy's HTML page, splunkd's plain-text 413): keep a short excerpt, redacted
+      // before it is cut, or a token echoed across the cut would leave its prefix behind.
+      String raw = redact(new String(resp.body(), StandardCharsets.UTF_8));
       text = raw.length() > 120 ? raw.substring(0, 120) : raw;
     }
     Duration retryAfter =
