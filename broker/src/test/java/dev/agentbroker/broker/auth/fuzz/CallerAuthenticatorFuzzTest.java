@@ -23,6 +23,10 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +39,29 @@ import org.junit.jupiter.api.Test;
  * it starts with <code>{</code>) a JOSE header JSON line followed by claims JSON, which the test
  * encodes and signs with the trusted issuer's ES256 key, so the fuzzer also reaches everything
  * after the signature check. Contract: the answer is a caller or a 401 {@code unauthenticated}
- * problem with one of four stable reasons (never another exception, never the token in the
- * message); a caller is returned only for a token whose signature verifies under that issuer's key,
- * with {@code alg} ES256, the issuer's {@code iss}, our audience, a future {@code exp} and the
- * {@code sub} that becomes the subject. Seeds: {@code
- * CallerAuthenticatorFuzzTestInputs/authenticate/}.
+ * problem with one of its stable reasons (never another exception, never the token in the message);
+ * a caller is returned only for a token whose signature verifies under that issuer's key, with
+ * {@code alg} ES256, the issuer's {@code iss}, our audience, a future {@code exp} and the {@code
+ * sub} that becomes the subject. Seeds: {@code CallerAuthenticatorFuzzTestInputs/authenticate/}.
  */
 class CallerAuthenticatorFuzzTest {
   static final String ISSUER = "https://bao.example.internal/v1/identity/oidc";
   static final String OTHER_ISSUER = "https://token.actions.githubusercontent.com";
   static final String AUDIENCE = "agent-broker";
   private static final Set<String> REASONS =
-      Set.of("missing_bearer_token", "malformed_token", "untrusted_issuer", "invalid_token");
+      Set.of(
+          "missing_bearer_token",
+          "malformed_token",
+          "untrusted_issuer",
+          "invalid_token",
+          "iat_required",
+          "iat_in_future",
+          "token_lifetime_too_long");
+  // The seeds' tokens are issued at 2099-12-31T23:00Z and expire an hour later (exp 4102444800):
+  // the broker's own iat checks read this clock, so they stay acceptable whenever this runs.
+  static final long SEED_IAT = 4102441200L;
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.ofEpochSecond(SEED_IAT + 60), ZoneOffset.UTC);
   // jose4j accepts raw control characters inside JSON strings (RFC 8259 forbids them; found by
   // this target, harmless because the signature covers the exact bytes), so the independent
   // check allows them too; duplicate names must still be refused.
@@ -68,7 +83,8 @@ class CallerAuthenticatorFuzzTest {
               jwt(
                   Map.of(
                       "agents", issuer(ISSUER, trusted, List.of("ES256")),
-                      "actions", issuer(OTHER_ISSUER, other, List.of("ES256", "RS256")))));
+                      "actions", issuer(OTHER_ISSUER, other, List.of("ES256", "RS256")))),
+              CLOCK);
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -154,6 +170,9 @@ class CallerAuthenticatorFuzzTest {
         aud.isTextual() ? aud.asText().equals(AUDIENCE) : aud.toString().contains(AUDIENCE),
         () -> "audience " + aud);
     assertTrue(claims.path("exp").isNumber(), "exp is required");
+    assertTrue(claims.path("iat").isNumber(), "iat is required");
+    assertTrue(
+        claims.path("exp").asLong() - claims.path("iat").asLong() <= 3600, "lifetime within 1 h");
     assertTrue(
         claims.path("exp").asDouble() >= System.currentTimeMillis() / 1000.0 - 31, "not expired");
   }
@@ -164,7 +183,9 @@ class CallerAuthenticatorFuzzTest {
     String claims =
         "{\"iss\":\""
             + ISSUER
-            + "\",\"sub\":\"agent-launcher\",\"aud\":\"agent-broker\",\"exp\":4102444800,\"iat\":1700000000}";
+            + "\",\"sub\":\"agent-launcher\",\"aud\":\"agent-broker\",\"exp\":4102444800,\"iat\":"
+            + SEED_IAT
+            + "}";
     String in =
         B64.encodeToString("{\"alg\":\"ES256\"}".getBytes(StandardCharsets.UTF_8))
             + "."
@@ -254,6 +275,11 @@ class CallerAuthenticatorFuzzTest {
       @Override
       public boolean human() {
         return false;
+      }
+
+      @Override
+      public Duration maxTokenLifetime() {
+        return Duration.ofHours(1);
       }
     };
   }
