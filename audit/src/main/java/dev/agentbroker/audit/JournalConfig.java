@@ -106,34 +106,26 @@ public record JournalConfig(
 
   /** This configuration with another {@code commitLinger}. */
   public JournalConfig withCommitLinger(Duration commitLinger) {
-    return new JournalConfig(
-        directory,
-        segmentMaxBytes,
-        maxPending,
-        appendTimeout,
-        commitLinger,
-        key,
-        checkpointEvery,
-        checkpointInterval,
-        migrateLegacy);
+    return copy(commitLinger, key, checkpointEvery, checkpointInterval, migrateLegacy);
   }
 
   /** This configuration with a keyed chain (null: unkeyed). */
   public JournalConfig withKey(JournalKey key) {
-    return new JournalConfig(
-        directory,
-        segmentMaxBytes,
-        maxPending,
-        appendTimeout,
-        commitLinger,
-        key,
-        checkpointEvery,
-        checkpointInterval,
-        migrateLegacy);
+    return copy(commitLinger, key, checkpointEvery, checkpointInterval, migrateLegacy);
   }
 
   /** This configuration with another checkpoint cadence. */
   public JournalConfig withCheckpoints(int every, Duration interval) {
+    return copy(commitLinger, key, every, interval, migrateLegacy);
+  }
+
+  /** This configuration with legacy migration allowed or not. */
+  public JournalConfig withMigrateLegacy(boolean migrate) {
+    return copy(commitLinger, key, checkpointEvery, checkpointInterval, migrate);
+  }
+
+  private JournalConfig copy(
+      Duration commitLinger, JournalKey key, int every, Duration interval, boolean migrate) {
     return new JournalConfig(
         directory,
         segmentMaxBytes,
@@ -143,20 +135,6 @@ public record JournalConfig(
         key,
         every,
         interval,
-        migrateLegacy);
-  }
-
-  /** This configuration with legacy migration allowed or not. */
-  public JournalConfig withMigrateLegacy(boolean migrate) {
-    return new JournalConfig(
-        directory,
-        segmentMaxBytes,
-        maxPending,
-        appendTimeout,
-        commitLinger,
-        key,
-        checkpointEvery,
-        checkpointInterval,
         migrate);
   }
 }

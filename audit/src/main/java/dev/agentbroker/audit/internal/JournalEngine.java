@@ -250,23 +250,18 @@ public final class JournalEngine implements AuditJournal {
     while (i < n) {
       int runStart = i;
       try {
-        JournalRecord record = segments.stage(claimed.get(i).eventJson);
-        byte[] line = SegmentWriter.lineBytes(record);
-        if (segments.needsRotation(line.length)) {
-          segments.rotate();
-        }
-        while (true) {
+        while (i < n) {
+          JournalRecord record = segments.stage(claimed.get(i).eventJson);
+          byte[] line = SegmentWriter.lineBytes(record);
+          if (segments.needsRotation(line.length)) {
+            if (i > runStart) {
+              break; // commit this run first; the next one starts in a new segment
+            }
+            segments.rotate();
+          }
           segments.write(record, line);
           claimed.get(i).written(record);
           i++;
-          if (i == n) {
-            break;
-          }
-          record = segments.stage(claimed.get(i).eventJson);
-          line = SegmentWriter.lineBytes(record);
-          if (segments.needsRotation(line.length)) {
-            break;
-          }
         }
         segments.commit();
         fsyncs.increment();

@@ -30,11 +30,11 @@ public final class Recovery {
   private Recovery() {}
 
   /**
+   * @param directory an existing journal directory (the engine creates and locks it first)
    * @param key the journal key, or null for an unkeyed journal; a keyed tail without it (or with
    *     another key) refuses to open, naming the problem
    */
   public static State recover(Path directory, JournalKey key) throws IOException {
-    Files.createDirectories(directory);
     Checkpoints.Checkpoint cp = null;
     if (key != null) {
       try {
