@@ -54,13 +54,13 @@ final class AdminEndpoints {
       if (!admin.templates.contains(AdminState.key(inst.account(), req.segment(2)))) {
         throw unprocessable("Repository is not a template repository.");
       }
-      JsonNode body = body(req);
+      JsonNode body = RequestBodies.object(req);
       return createRepo(req, t, body.path("owner").asText(req.segment(1)), body);
     }
     if (req.matches("PATCH", "repos", "*", "*")) {
       IssuedToken t = token(req, "administration", "write");
       reach(t, req.segment(1), req.segment(2));
-      JsonNode b = body(req);
+      JsonNode b = RequestBodies.object(req);
       SimulatedRepo r = admin.repo(req.segment(1), req.segment(2));
       SimulatedRepo n =
           new SimulatedRepo(
@@ -76,7 +76,7 @@ final class AdminEndpoints {
     if (req.matches("PUT", "repos", "*", "*", "topics")) {
       IssuedToken t = token(req, "administration", "write");
       reach(t, req.segment(1), req.segment(2));
-      JsonNode names = body(req).get("names");
+      JsonNode names = RequestBodies.object(req).get("names");
       if (names == null || !names.isArray()) {
         throw unprocessable("Invalid request.\n\n\"names\" wasn't supplied.");
       }
@@ -103,7 +103,7 @@ final class AdminEndpoints {
       if (!admin.teamExists(req.segment(1), req.segment(3))) {
         throw ApiException.notFound();
       }
-      String permission = body(req).path("permission").asText("push");
+      String permission = RequestBodies.object(req).path("permission").asText("push");
       if (!TEAM_PERMISSIONS.contains(permission)) {
         throw unprocessable("Invalid request.\n\nPermission must be one of " + TEAM_PERMISSIONS);
       }
@@ -124,7 +124,7 @@ final class AdminEndpoints {
     if (inst == null || !inst.account().equalsIgnoreCase(org)) {
       throw ApiException.notFound();
     }
-    JsonNode b = bodyOrNull != null ? bodyOrNull : body(req);
+    JsonNode b = bodyOrNull != null ? bodyOrNull : RequestBodies.object(req);
     String name = b.path("name").asText("");
     if (!REPO_NAME.matcher(name).matches()) {
       throw unprocessable("Repository creation failed.");
@@ -182,18 +182,6 @@ final class AdminEndpoints {
   /** The installation, if the token reaches {@code owner/repo}; GitHub answers 404 otherwise. */
   private Installation reach(IssuedToken t, String owner, String repo) {
     return auth.reach(t, owner, repo).installation();
-  }
-
-  private static JsonNode body(ApiRequest req) {
-    try {
-      JsonNode n = GitHubJson.MAPPER.readTree(req.body);
-      if (n == null || !n.isObject()) {
-        throw new ApiException(400, Messages.PROBLEMS_PARSING_JSON);
-      }
-      return n;
-    } catch (java.io.IOException e) {
-      throw new ApiException(400, Messages.PROBLEMS_PARSING_JSON);
-    }
   }
 
   private static ApiException unprocessable(String message) {

@@ -71,13 +71,7 @@ final class ProtectionEndpoints {
       }
       return ApiResponse.json(200, GitHubJson.bytes(p));
     }
-    JsonNode body;
-    try {
-      body = GitHubJson.MAPPER.readTree(req.body);
-    } catch (java.io.IOException e) {
-      throw new ApiException(400, Messages.PROBLEMS_PARSING_JSON);
-    }
-    ObjectNode stored = put(target.owner(), body, admin.protection.get(key));
+    ObjectNode stored = put(target.owner(), RequestBodies.object(req), admin.protection.get(key));
     admin.protection.put(key, stored);
     return ApiResponse.json(200, GitHubJson.bytes(stored));
   }

@@ -17,18 +17,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The issuer's RSA-2048 signing keys. The newest signs; every key still held is published, which is
- * how an issuer rotates without breaking tokens already handed out.
+ * how an issuer rotates without breaking tokens already handed out. Public so the SSO simulator
+ * ({@code dev.agentbroker.testkit.sso.OidcProvider}) publishes its single key the same way.
  */
-final class IssuerKeys {
+public final class IssuerKeys {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   /** A key and its {@code kid} (the RFC 7638 thumbprint, stable for the key). */
-  record SigningKey(String kid, KeyPair pair) {}
+  public record SigningKey(String kid, KeyPair pair) {}
 
   private final List<SigningKey> keys = new CopyOnWriteArrayList<>();
 
-  IssuerKeys() {
+  public IssuerKeys() {
     rotate();
   }
 
@@ -39,7 +40,7 @@ final class IssuerKeys {
     return k.kid();
   }
 
-  SigningKey current() {
+  public SigningKey current() {
     return keys.get(keys.size() - 1);
   }
 
@@ -53,7 +54,7 @@ final class IssuerKeys {
   }
 
   /** {@code {"keys":[...]}}, oldest first, public parts only. */
-  byte[] jwks() {
+  public byte[] jwks() {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode arr = root.putArray("keys");
     for (SigningKey k : keys) {

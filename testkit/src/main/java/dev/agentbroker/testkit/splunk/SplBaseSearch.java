@@ -136,7 +136,7 @@ final class SplBaseSearch {
           out.add(cur.toString());
           cur.setLength(0);
         }
-        if (c != ' ' && !Character.isWhitespace(c)) {
+        if (!Character.isWhitespace(c)) {
           out.add(String.valueOf(c));
         }
       } else {

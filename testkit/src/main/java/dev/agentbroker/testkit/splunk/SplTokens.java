@@ -8,24 +8,14 @@ final class SplTokens {
   private SplTokens() {}
 
   static List<String> splitPipes(String spl) {
-    return split(spl, '|', false);
+    return split(spl, '|');
   }
 
   static List<String> splitTopLevelCommas(String text) {
-    return split(text, ',', false);
+    return split(text, ',');
   }
 
-  static List<String> splitWhitespace(String text) {
-    List<String> out = new ArrayList<>();
-    for (String s : split(text.trim(), ' ', true)) {
-      if (!s.isBlank()) {
-        out.add(s.trim());
-      }
-    }
-    return out;
-  }
-
-  private static List<String> split(String text, char sep, boolean anyWhitespace) {
+  private static List<String> split(String text, char sep) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     char quote = 0;
@@ -46,8 +36,7 @@ final class SplTokens {
       } else if (c == ')') {
         depth--;
       }
-      boolean isSep = anyWhitespace ? Character.isWhitespace(c) : c == sep;
-      if (isSep && depth == 0) {
+      if (c == sep && depth == 0) {
         out.add(cur.toString());
         cur.setLength(0);
       } else {

@@ -3,19 +3,15 @@ package dev.agentbroker.testkit.sso;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentbroker.testkit.CallerTokens;
 import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.testkit.oidc.IssuerKeys;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyPair;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,8 +73,9 @@ public final class OidcProvider implements AutoCloseable {
   private final ExecutorService workers;
   private final Clock clock;
   private final String issuer;
-  private final KeyPair key = TestKeys.rsa2048();
-  private final String kid;
+  private final IssuerKeys keys = new IssuerKeys();
+  private final KeyPair key = keys.current().pair();
+  private final String kid = keys.current().kid();
   private final KeyPair foreignKey = TestKeys.rsa2048();
   private volatile Fault fault = Fault.NONE;
   final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -91,7 +88,6 @@ public final class OidcProvider implements AutoCloseable {
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
     this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
-    this.kid = "sso-" + Long.toHexString(((RSAPublicKey) key.getPublic()).getModulus().longValue());
     this.endpoints = new ProviderEndpoints(this, clock);
     AtomicInteger n = new AtomicInteger();
     this.workers =
@@ -125,8 +121,7 @@ public final class OidcProvider implements AutoCloseable {
    * http:} key URLs, and this provider serves plain HTTP on loopback. Its key never rotates.
    */
   public java.nio.file.Path writeJwks(java.nio.file.Path file) throws IOException {
-    return java.nio.file.Files.write(
-        file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(jwks()));
+    return java.nio.file.Files.write(file, keys.jwks());
   }
 
   /**
@@ -228,23 +223,7 @@ public final class OidcProvider implements AutoCloseable {
   }
 
   /** {@code {"keys":[…]}}: the public signing key only. */
-  Map<String, Object> jwks() {
-    RSAPublicKey pub = (RSAPublicKey) key.getPublic();
-    Map<String, Object> k = new LinkedHashMap<>();
-    k.put("kty", "RSA");
-    k.put("alg", "RS256");
-    k.put("use", "sig");
-    k.put("kid", kid);
-    k.put("n", b64(pub.getModulus()));
-    k.put("e", b64(pub.getPublicExponent()));
-    return Map.of("keys", java.util.List.of(k));
-  }
-
-  private static String b64(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      b = Arrays.copyOfRange(b, 1, b.length);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  byte[] jwks() {
+    return keys.jwks();
   }
 }

@@ -302,10 +302,14 @@ final class ProviderEndpoints implements HttpHandler {
   }
 
   private static void json(HttpExchange ex, int status, Object body) throws IOException {
+    json(ex, status, JSON.writeValueAsBytes(body));
+  }
+
+  private static void json(HttpExchange ex, int status, byte[] body) throws IOException {
     // Token responses must not be cached (RFC 6749 5.1).
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("Pragma", "no-cache");
-    send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    send(ex, status, "application/json", body);
   }
 
   private static void html(HttpExchange ex, int status, String body) throws IOException {
