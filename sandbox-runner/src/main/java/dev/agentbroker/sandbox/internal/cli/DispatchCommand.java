@@ -188,13 +188,7 @@ final class DispatchCommand implements Callable<Integer> {
       try {
         broker.revoke(lease.leaseId());
       } catch (AgentException e) {
-        log.warn(
-            "could not revoke "
-                + lease.leaseId()
-                + " (expires "
-                + lease.expiresAt()
-                + "): "
-                + e.getMessage());
+        log.revokeFailed(lease, e.getMessage());
       }
     }
   }
