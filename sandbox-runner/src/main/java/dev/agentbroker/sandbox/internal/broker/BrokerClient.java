@@ -1,11 +1,9 @@
 package dev.agentbroker.sandbox.internal.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
 import dev.agentbroker.sandbox.internal.http.JsonHttp;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +22,6 @@ import java.util.regex.Pattern;
  * problem document's stable {@code code} (RFC 9457): the launcher never guesses from text.
  */
 public final class BrokerClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LEASE_ID = Pattern.compile("lease_[0-9a-f]{32}");
 
   private final URI base;
@@ -121,16 +118,11 @@ public final class BrokerClient {
     if (r.status() != expected) {
       throw Problem.of(r).toException(what);
     }
-    try {
-      JsonNode n = JSON.readTree(r.body());
-      if (n == null || !n.isObject()) {
-        throw new IOException("not a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new AgentException(
-          ExitCode.BROKER_REFUSED, "the broker's " + what + " answer is not JSON");
-    }
+    return JsonHttp.object(r.body())
+        .orElseThrow(
+            () ->
+                new AgentException(
+                    ExitCode.BROKER_REFUSED, "the broker's " + what + " answer is not JSON"));
   }
 
   /** One request to the broker; the caller JWT is fetched for this request only. */

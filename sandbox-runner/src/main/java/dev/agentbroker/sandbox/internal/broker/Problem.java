@@ -1,11 +1,10 @@
 package dev.agentbroker.sandbox.internal.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
 import dev.agentbroker.sandbox.internal.http.JsonHttp;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,28 +20,18 @@ record Problem(
     String detail,
     List<String> violations,
     String retryAfter) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   static Problem of(JsonHttp.Response r) {
-    String code = "";
-    String reason = "";
-    String detail = "";
+    // Not a problem document: the fields stay empty and the status alone decides below.
+    JsonNode n = JsonHttp.object(r.body()).orElse(MissingNode.getInstance());
+    String code = clean(n.path("code").asText(""));
+    String reason = clean(n.path("reason").asText(""));
+    String detail = clean(n.path("detail").asText(""));
     List<String> violations = new ArrayList<>();
-    try {
-      JsonNode n = JSON.readTree(r.body());
-      if (n != null && n.isObject()) {
-        code = clean(n.path("code").asText(""));
-        reason = clean(n.path("reason").asText(""));
-        detail = clean(n.path("detail").asText(""));
-        n.path("violations")
-            .forEach(
-                v ->
-                    violations.add(
-                        clean(v.path("field").asText("") + " " + v.path("message").asText(""))));
-      }
-    } catch (IOException e) {
-      // not a problem document: the status alone decides below
-    }
+    n.path("violations")
+        .forEach(
+            v ->
+                violations.add(
+                    clean(v.path("field").asText("") + " " + v.path("message").asText(""))));
     return new Problem(r.status(), code, reason, detail, List.copyOf(violations), r.retryAfter());
   }
 

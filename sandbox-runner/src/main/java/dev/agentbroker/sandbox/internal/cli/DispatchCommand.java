@@ -103,8 +103,9 @@ final class DispatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    RepoRef target = repo(repo, "--repo");
-    RepoRef home = workflowRepo == null ? target : repo(workflowRepo, "--workflow-repo");
+    RepoRef target = RequestOptions.repo(repo, "--repo");
+    RepoRef home =
+        workflowRepo == null ? target : RequestOptions.repo(workflowRepo, "--workflow-repo");
     if (prompt.isBlank() || prompt.length() > 60_000) {
       throw new AgentException(ExitCode.USAGE, "--prompt must be 1 to 60000 characters");
     }
@@ -187,22 +188,8 @@ final class DispatchCommand implements Callable<Integer> {
       try {
         broker.revoke(lease.leaseId());
       } catch (AgentException e) {
-        log.warn(
-            "could not revoke "
-                + lease.leaseId()
-                + " (expires "
-                + lease.expiresAt()
-                + "): "
-                + e.getMessage());
+        log.revokeFailed(lease, e.getMessage());
       }
-    }
-  }
-
-  private static RepoRef repo(String text, String flag) {
-    try {
-      return RepoRef.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new AgentException(ExitCode.USAGE, e.getMessage().replace("--repo", flag));
     }
   }
 }

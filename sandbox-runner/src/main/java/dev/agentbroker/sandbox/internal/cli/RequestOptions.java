@@ -14,10 +14,15 @@ public final class RequestOptions extends ProfileOptions {
   String repo;
 
   RepoRef repo() {
+    return repo(repo, "--repo");
+  }
+
+  /** {@code text} as OWNER/NAME; a usage error naming {@code flag} when it is not. */
+  static RepoRef repo(String text, String flag) {
     try {
-      return RepoRef.parse(repo);
+      return RepoRef.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new AgentException(ExitCode.USAGE, e.getMessage());
+      throw new AgentException(ExitCode.USAGE, e.getMessage().replace("--repo", flag));
     }
   }
 }

@@ -1,13 +1,12 @@
 package dev.agentbroker.sandbox.internal.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
 import dev.agentbroker.sandbox.internal.http.JsonHttp;
 import dev.agentbroker.sandbox.internal.settings.RepoRef;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,6 @@ import java.util.Optional;
  * part of an error.
  */
 public final class GitHubActions {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final URI api;
   private final String token;
 
@@ -41,7 +39,7 @@ public final class GitHubActions {
   /** {@code POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches}. */
   public Dispatched dispatch(
       RepoRef repo, String workflow, String ref, Map<String, String> inputs) {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("ref", ref);
     ObjectNode in = body.putObject("inputs");
     inputs.forEach(in::put);
@@ -114,26 +112,17 @@ public final class GitHubActions {
   }
 
   private static JsonNode parse(Answer a) {
-    try {
-      JsonNode n = JSON.readTree(a.body());
-      if (n == null || !n.isObject()) {
-        throw new IOException("not an object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new AgentException(
-          ExitCode.DISPATCH_REJECTED, "GitHub's answer is not JSON (HTTP " + a.status() + ")");
-    }
+    return JsonHttp.object(a.body())
+        .orElseThrow(
+            () ->
+                new AgentException(
+                    ExitCode.DISPATCH_REJECTED,
+                    "GitHub's answer is not JSON (HTTP " + a.status() + ")"));
   }
 
   private static AgentException refused(Answer a, String what) {
-    String message = "";
-    try {
-      JsonNode n = JSON.readTree(a.body());
-      message = n == null ? "" : n.path("message").asText("");
-    } catch (IOException e) {
-      // no JSON: the status alone
-    }
+    // no JSON: the status alone
+    String message = JsonHttp.object(a.body()).map(n -> n.path("message").asText("")).orElse("");
     String clean = message.replaceAll("\\p{Cntrl}", " ").strip();
     if (clean.length() > 300) {
       clean = clean.substring(0, 300) + "…";

@@ -1,5 +1,7 @@
 package dev.agentbroker.sandbox.internal.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One HTTP exchange for the CLI's two peers (the broker, GitHub) over {@link HttpURLConnection}: a
@@ -22,6 +25,7 @@ import java.util.Map;
  */
 public final class JsonHttp {
   static final String USER_AGENT = "agent-broker-sandbox-runner/0.1";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private JsonHttp() {}
 
@@ -34,6 +38,16 @@ public final class JsonHttp {
 
     Unreachable(String why) {
       super(why, null);
+    }
+  }
+
+  /** The answer's body as a JSON object; empty when it is not JSON or not an object. */
+  public static Optional<JsonNode> object(String body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 

@@ -156,6 +156,11 @@ public final class RunLog {
     line(false, text);
   }
 
+  /** A lease that could not be revoked: it still dies at its expiry; says what to look up. */
+  public void revokeFailed(Lease lease, String why) {
+    warn("could not revoke " + lease.leaseId() + " (expires " + lease.expiresAt() + "): " + why);
+  }
+
   public void warn(String text) {
     line(true, "warning: " + text);
   }

@@ -111,13 +111,7 @@ final class Teardown {
         } catch (AgentException e) {
           // The token still dies at its expiry; say so loudly, with what to look up.
           log.revoked(l, "error");
-          log.warn(
-              "could not revoke "
-                  + l.leaseId()
-                  + " (expires "
-                  + l.expiresAt()
-                  + "): "
-                  + e.getMessage());
+          log.revokeFailed(l, e.getMessage());
         }
       }
     }
