@@ -84,7 +84,12 @@ record Problem(
     return retryAfter.isEmpty() ? "" : "; retry after " + clean(retryAfter) + " s";
   }
 
-  private static String clean(String s) {
+  /**
+   * A peer's text made safe for one terminal line: every ISO control character (C0 and C1, so no
+   * escape sequence) becomes a space, and it is capped at 200 characters. Used for the broker's and
+   * GitHub's messages alike.
+   */
+  public static String clean(String s) {
     String t =
         s.codePoints()
             .map(c -> Character.isISOControl(c) ? ' ' : c)
