@@ -8,29 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.audit.FileJournal;
-import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.policy.Caller;
-import dev.agentbroker.policy.CompiledPolicy;
-import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
-import dev.agentbroker.testkit.github.SimulatorFixture;
 import dev.agentbroker.tiera.ErrorCode;
 import dev.agentbroker.tiera.RequestMeta;
-import dev.agentbroker.tiera.github.GitHubAppClient;
-import dev.agentbroker.tiera.github.GitHubInstallationCalls;
-import dev.agentbroker.tiera.github.GitHubSettings;
-import dev.agentbroker.tiera.keys.FileAppJwtSigner;
-import dev.agentbroker.tierb.internal.VerbExecutor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +55,7 @@ class ApplyBranchProtectionTest {
   final Caller release = new Caller("https://ci.test", "release-bot", Map.of());
   final RequestMeta meta = new RequestMeta("r1", "127.0.0.1");
   @TempDir Path dir;
+  VerbServiceFixture fixture;
   GitHubSimulator sim;
   FileJournal journal;
   VerbService service;
@@ -79,27 +67,15 @@ class ApplyBranchProtectionTest {
 
   @BeforeEach
   void start() throws Exception {
-    sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), clock);
-    GitHubSettings settings = GitHubSettings.defaults(sim.baseUri(), "424242");
-    GitHubAppClient app =
-        GitHubAppClient.create(
-            settings, FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()), clock);
-    journal = FileJournal.open(JournalConfig.defaults(dir.resolve("journal")), clock);
-    CompiledPolicy policy = PolicyCompiler.compile(POLICY, "verbs.yaml");
-    service =
-        new VerbService(
-            () -> policy,
-            new InMemoryRateLimiter(clock),
-            new InMemoryIdempotencyStore(clock, Duration.ofHours(24)),
-            journal,
-            new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
-            clock);
+    fixture = new VerbServiceFixture(POLICY, appKey, clock, dir);
+    sim = fixture.sim;
+    journal = fixture.journal;
+    service = fixture.service;
   }
 
   @AfterEach
   void stop() {
-    journal.close();
-    sim.close();
+    fixture.close();
   }
 
   VerbOutcome apply(String branchJson) throws Exception {
@@ -152,7 +128,8 @@ class ApplyBranchProtectionTest {
     assertEquals(200, second.status());
     assertEquals("unchanged", second.body().get("status").asText(), second.body().toString());
     assertEquals(puts, puts(), "no PUT when the current setting is already as strong");
-    assertTrue(readJournal().contains("\"reason\":\"unchanged\""), "the no-op is journaled");
+    assertTrue(
+        fixture.readJournal().contains("\"reason\":\"unchanged\""), "the no-op is journaled");
   }
 
   @Test
@@ -184,17 +161,5 @@ class ApplyBranchProtectionTest {
 
   private long puts() {
     return sim.requests().stream().filter(q -> q.method().equals("PUT")).count();
-  }
-
-  private String readJournal() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    try (Stream<Path> s = Files.list(dir.resolve("journal"))) {
-      for (Path p : s.sorted().toList()) {
-        if (p.getFileName().toString().startsWith("segment-")) {
-          sb.append(Files.readString(p));
-        }
-      }
-    }
-    return sb.toString();
   }
 }

@@ -9,34 +9,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.FileJournal;
-import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.audit.JournalReader;
 import dev.agentbroker.audit.JournalRecord;
 import dev.agentbroker.policy.Caller;
-import dev.agentbroker.policy.CompiledPolicy;
-import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.MintRequest;
-import dev.agentbroker.testkit.github.SimulatorFixture;
 import dev.agentbroker.tiera.ErrorCode;
 import dev.agentbroker.tiera.RequestMeta;
-import dev.agentbroker.tiera.github.GitHubAppClient;
-import dev.agentbroker.tiera.github.GitHubInstallationCalls;
-import dev.agentbroker.tiera.github.GitHubSettings;
-import dev.agentbroker.tiera.keys.FileAppJwtSigner;
-import dev.agentbroker.tierb.internal.VerbExecutor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +66,7 @@ class VerbServiceTest {
   final Caller other = new Caller("https://ci.test", "other-bot", Map.of());
   final RequestMeta meta = new RequestMeta("r1", "127.0.0.1");
   @TempDir Path dir;
+  VerbServiceFixture fixture;
   GitHubSimulator sim;
   FileJournal journal;
   VerbService service;
@@ -89,27 +78,15 @@ class VerbServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), clock);
-    GitHubSettings settings = GitHubSettings.defaults(sim.baseUri(), "424242");
-    GitHubAppClient app =
-        GitHubAppClient.create(
-            settings, FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()), clock);
-    journal = FileJournal.open(JournalConfig.defaults(dir.resolve("journal")), clock);
-    CompiledPolicy policy = PolicyCompiler.compile(POLICY, "verbs.yaml");
-    service =
-        new VerbService(
-            () -> policy,
-            new InMemoryRateLimiter(clock),
-            new InMemoryIdempotencyStore(clock, Duration.ofHours(24)),
-            journal,
-            new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
-            clock);
+    fixture = new VerbServiceFixture(POLICY, appKey, clock, dir);
+    sim = fixture.sim;
+    journal = fixture.journal;
+    service = fixture.service;
   }
 
   @AfterEach
   void stop() {
-    journal.close();
-    sim.close();
+    fixture.close();
   }
 
   static JsonNode body(String json) throws Exception {
@@ -140,7 +117,7 @@ class VerbServiceTest {
     assertEquals(
         Map.of("administration", "write"), jit.permissions(), "exactly the verb's permissions");
     assertEquals(0, sim.activeTokenCount(), "the JIT token is revoked after the call");
-    String journalText = readJournal();
+    String journalText = fixture.readJournal();
     assertTrue(journalText.contains("\"action\":\"verb.create-repo\""));
     assertTrue(journalText.contains("\"reason\":\"intent\""));
     assertTrue(journalText.contains("\"reason\":\"completed\""));
@@ -366,17 +343,5 @@ class VerbServiceTest {
 
   private static String reason(VerbOutcome o) {
     return ((VerbOutcome.Refused) o).reason();
-  }
-
-  private String readJournal() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    try (Stream<Path> s = Files.list(dir.resolve("journal"))) {
-      for (Path p : s.sorted().toList()) {
-        if (p.getFileName().toString().startsWith("segment-")) {
-          sb.append(Files.readString(p));
-        }
-      }
-    }
-    return sb.toString();
   }
 }
