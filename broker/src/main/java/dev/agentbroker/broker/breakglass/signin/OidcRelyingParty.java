@@ -176,6 +176,9 @@ final class OidcRelyingParty {
     ctx.setExpectedAudience(new LinkedHashSet<>(Set.of(settings.clientId())));
     ctx.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
     ctx.setClockSkew(clockSkewSeconds);
+    // As for caller issuers (CallerAuthenticator): RSA keys under 2048 bits from the provider's
+    // JWKS are refused, whatever the library's default.
+    ctx.setRelaxVerificationKeyValidation(false);
     return new Provider(
         authorize, token, new DefaultJWTParser(ctx, new DefaultJWTCallerPrincipalFactory()));
   }
