@@ -23,15 +23,16 @@ record Problem(
   static Problem of(JsonHttp.Response r) {
     // Not a problem document: the fields stay empty and the status alone decides below.
     JsonNode n = JsonHttp.object(r.body()).orElse(MissingNode.getInstance());
-    String code = clean(n.path("code").asText(""));
-    String reason = clean(n.path("reason").asText(""));
-    String detail = clean(n.path("detail").asText(""));
+    String code = JsonHttp.printable(n.path("code").asText(""));
+    String reason = JsonHttp.printable(n.path("reason").asText(""));
+    String detail = JsonHttp.printable(n.path("detail").asText(""));
     List<String> violations = new ArrayList<>();
     n.path("violations")
         .forEach(
             v ->
                 violations.add(
-                    clean(v.path("field").asText("") + " " + v.path("message").asText(""))));
+                    JsonHttp.printable(
+                        v.path("field").asText("") + " " + v.path("message").asText(""))));
     return new Problem(r.status(), code, reason, detail, List.copyOf(violations), r.retryAfter());
   }
 
@@ -81,20 +82,6 @@ record Problem(
   }
 
   private String retry() {
-    return retryAfter.isEmpty() ? "" : "; retry after " + clean(retryAfter) + " s";
-  }
-
-  /**
-   * A peer's text made safe for one terminal line: every ISO control character (C0 and C1, so no
-   * escape sequence) becomes a space, and it is capped at 200 characters. Used for the broker's and
-   * GitHub's messages alike.
-   */
-  public static String clean(String s) {
-    String t =
-        s.codePoints()
-            .map(c -> Character.isISOControl(c) ? ' ' : c)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString();
-    return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+    return retryAfter.isEmpty() ? "" : "; retry after " + JsonHttp.printable(retryAfter) + " s";
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.sandbox.AgentException;
 import dev.agentbroker.sandbox.ExitCode;
-import dev.agentbroker.sandbox.internal.broker.Problem;
 import dev.agentbroker.sandbox.internal.http.JsonHttp;
 import dev.agentbroker.sandbox.internal.settings.RepoRef;
 import java.net.URI;
@@ -124,7 +123,7 @@ public final class GitHubActions {
   private static AgentException refused(Answer a, String what) {
     // no JSON: the status alone
     String message = JsonHttp.object(a.body()).map(n -> n.path("message").asText("")).orElse("");
-    String clean = Problem.clean(message).strip();
+    String clean = JsonHttp.printable(message).strip();
     String hint =
         switch (a.status()) {
           case 404 -> " (no such workflow or ref in the repository, or the token cannot see it)";

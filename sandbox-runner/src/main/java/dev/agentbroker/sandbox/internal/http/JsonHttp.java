@@ -104,4 +104,18 @@ public final class JsonHttp {
       }
     }
   }
+
+  /**
+   * A peer's text made safe for one terminal line: every ISO control character (C0 and C1, so no
+   * escape sequence) becomes a space, and it is capped at 200 characters. Used for the broker's and
+   * GitHub's messages alike.
+   */
+  public static String printable(String s) {
+    String t =
+        s.codePoints()
+            .map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
+    return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+  }
 }
