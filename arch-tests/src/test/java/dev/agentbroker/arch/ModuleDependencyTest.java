@@ -33,6 +33,7 @@ class ModuleDependencyTest {
         Stream.of(
                 "policy",
                 "audit",
+                "request",
                 "broker-tier-a",
                 "broker-tier-b",
                 "broker",
@@ -53,15 +54,25 @@ class ModuleDependencyTest {
   static Stream<Arguments> forbidden() {
     return Stream.of(
         Arguments.of(
-            "policy", List.of("audit", "tiera", "tierb", "broker", "egress", "sandbox", "testkit")),
+            "policy",
+            List.of(
+                "audit", "request", "tiera", "tierb", "broker", "egress", "sandbox", "testkit")),
         Arguments.of(
-            "audit", List.of("policy", "tiera", "tierb", "broker", "egress", "sandbox", "testkit")),
+            "audit",
+            List.of(
+                "policy", "request", "tiera", "tierb", "broker", "egress", "sandbox", "testkit")),
+        Arguments.of(
+            "request",
+            List.of("policy", "tiera", "tierb", "broker", "egress", "sandbox", "testkit")),
         Arguments.of("tiera", List.of("tierb", "broker", "egress", "sandbox", "testkit")),
         Arguments.of("tierb", List.of("broker", "egress", "sandbox", "testkit")),
         Arguments.of("broker", List.of("egress", "sandbox", "testkit")),
         Arguments.of("egress", List.of("tiera", "tierb", "broker", "sandbox", "testkit")),
-        Arguments.of("sandbox", List.of("audit", "tiera", "tierb", "broker", "egress", "testkit")),
-        Arguments.of("testkit", List.of("tiera", "tierb", "broker", "egress", "sandbox")));
+        Arguments.of(
+            "sandbox",
+            List.of("audit", "request", "tiera", "tierb", "broker", "egress", "testkit")),
+        Arguments.of(
+            "testkit", List.of("request", "tiera", "tierb", "broker", "egress", "sandbox")));
   }
 
   @ParameterizedTest(name = "{0} must not depend on {1}")
@@ -110,6 +121,7 @@ class ModuleDependencyTest {
   }
 
   static Stream<String> modules() {
-    return Stream.of("policy", "audit", "tiera", "tierb", "broker", "egress", "sandbox", "testkit");
+    return Stream.of(
+        "policy", "audit", "request", "tiera", "tierb", "broker", "egress", "sandbox", "testkit");
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentbroker.tiera;
 
 import dev.agentbroker.policy.Decision;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.github.GitHubException;
 import java.time.Duration;
 import java.util.Optional;

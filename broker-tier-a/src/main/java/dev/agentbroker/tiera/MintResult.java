@@ -1,6 +1,7 @@
 package dev.agentbroker.tiera;
 
 import dev.agentbroker.policy.Decision;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.github.InstallationToken;
 import java.time.Duration;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package dev.agentbroker.tiera;
 
 import dev.agentbroker.policy.GitHubPermissions;
 import dev.agentbroker.policy.TokenRequest;
+import dev.agentbroker.request.Violation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

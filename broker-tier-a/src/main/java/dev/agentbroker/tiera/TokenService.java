@@ -10,6 +10,9 @@ import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
+import dev.agentbroker.request.DecisionLog;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tiera.github.InstallationToken;
@@ -166,7 +169,7 @@ public final class TokenService {
       return auditUnavailable(caller, meta, decision, e);
     }
     leases.put(lease);
-    log(caller, meta, started, decision, "allow", decision.reason(), Target.of(scope))
+    log(caller, meta, started, decision, Outcomes.ALLOWED, decision.reason(), Target.of(scope))
         .with(DecisionLog.TOKEN_SHA256, sha)
         .with(DecisionLog.LEASE, lease.leaseId())
         .emit();
@@ -181,7 +184,7 @@ public final class TokenService {
     Instant started = clock.instant();
     Optional<Lease> found = leases.get(leaseId);
     if (found.isEmpty() || !found.get().identityId().equals(identityId)) {
-      DecisionLog.of(ACTION_REVOKE, "deny", "lease_not_found", "-")
+      DecisionLog.of(ACTION_REVOKE, Outcomes.DENIED, "lease_not_found")
           .with(DecisionLog.IDENTITY, identityId)
           .with(DecisionLog.LEASE, leaseId)
           .with(DecisionLog.REQUEST_ID, meta.requestId())
@@ -211,7 +214,7 @@ public final class TokenService {
     try {
       github.revoke(lease.token());
     } catch (GitHubException e) {
-      DecisionLog.of(ACTION_REVOKE, "error", "github_" + e.kind().name().toLowerCase(), "-")
+      DecisionLog.of(ACTION_REVOKE, Outcomes.ERROR, "github_" + e.kind().name().toLowerCase())
           .with(DecisionLog.LEASE, leaseId)
           .with(DecisionLog.DETAIL, e.getMessage())
           .emit();
@@ -222,7 +225,7 @@ public final class TokenService {
           "github_" + e.kind().name().toLowerCase());
     }
     leases.remove(lease);
-    DecisionLog.of(ACTION_REVOKE, "allow", "revoked_by_caller", "-")
+    DecisionLog.of(ACTION_REVOKE, Outcomes.ALLOWED, "revoked_by_caller")
         .with(DecisionLog.IDENTITY, identityId)
         .with(DecisionLog.TOKEN_SHA256, lease.tokenSha256())
         .with(DecisionLog.LEASE, leaseId)
@@ -261,7 +264,7 @@ public final class TokenService {
       // The caller is refused either way; say why honestly so operators see the journal problem.
       return auditUnavailable(caller, meta, decision, e);
     }
-    log(caller, meta, started, decision, verdict(outcome), refused.reason(), shown)
+    log(caller, meta, started, decision, outcome, refused.reason(), shown)
         .with(DecisionLog.DETAIL, refused.detail())
         .emit();
     return refused;
@@ -270,7 +273,7 @@ public final class TokenService {
   private MintResult auditUnavailable(
       Caller caller, RequestMeta meta, Decision decision, AuditUnavailableException e) {
     String reason = "audit_" + reasonOf(e);
-    DecisionLog.of(ACTION_MINT, "error", reason, decision.ruleId())
+    DecisionLog.of(ACTION_MINT, Outcomes.ERROR, reason, decision.ruleId())
         .with(DecisionLog.IDENTITY, decision.identityId())
         .with(DecisionLog.ISSUER, caller.issuer())
         .with(DecisionLog.SUBJECT, caller.subject())
@@ -288,7 +291,7 @@ public final class TokenService {
     try {
       github.revoke(token);
     } catch (GitHubException e) {
-      DecisionLog.of(ACTION_REVOKE, "error", "unjournaled_token_revoke_failed", "-")
+      DecisionLog.of(ACTION_REVOKE, Outcomes.ERROR, "unjournaled_token_revoke_failed")
           .with(DecisionLog.DETAIL, e.getMessage())
           .emit();
     }
@@ -323,10 +326,10 @@ public final class TokenService {
       RequestMeta meta,
       Instant started,
       Decision decision,
-      String verdict,
+      String outcome,
       String reason,
       Target target) {
-    return DecisionLog.of(ACTION_MINT, verdict, reason, decision.ruleId())
+    return DecisionLog.of(ACTION_MINT, outcome, reason, decision.ruleId())
         .with(DecisionLog.IDENTITY, decision.identityId())
         .with(DecisionLog.ISSUER, caller.issuer())
         .with(DecisionLog.SUBJECT, caller.subject())
@@ -336,10 +339,6 @@ public final class TokenService {
         .with(DecisionLog.REQUEST_ID, meta.requestId())
         .with(DecisionLog.CLIENT_IP, meta.clientIp())
         .with(DecisionLog.LATENCY_MS, Duration.between(started, clock.instant()).toMillis());
-  }
-
-  private static String verdict(String outcome) {
-    return Outcomes.DENIED.equals(outcome) ? "deny" : "error";
   }
 
   private static String reasonOf(AuditUnavailableException e) {

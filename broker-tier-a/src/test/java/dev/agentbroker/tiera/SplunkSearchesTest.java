@@ -20,6 +20,7 @@ import dev.agentbroker.audit.hec.HecShipper;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.policy.TokenRequest;
+import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;

@@ -3,6 +3,7 @@ package dev.agentbroker.tiera;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentbroker.policy.TokenRequest;
+import dev.agentbroker.request.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -17,6 +17,8 @@ import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.policy.TokenRequest;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;

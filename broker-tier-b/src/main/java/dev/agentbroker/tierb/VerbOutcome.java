@@ -1,8 +1,8 @@
 package dev.agentbroker.tierb;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.Violation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -13,9 +13,12 @@ import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.VerbRule;
-import dev.agentbroker.tiera.DecisionLog;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.request.DecisionLog;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.admission.RateDecision;
+import dev.agentbroker.request.admission.RateLimiter;
+import dev.agentbroker.request.admission.RateLimiterUnavailableException;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
@@ -123,7 +126,7 @@ public final class VerbService {
     if (!decision.allowed()) {
       journalQuietly(
           event(verb, call, caller, decision, Outcomes.DENIED, decision.reason(), meta, started));
-      log(verb, "deny", decision.reason(), decision, call, meta);
+      log(verb, Outcomes.DENIED, decision.reason(), decision, call, meta);
       return refused(
           ErrorCode.POLICY_DENIED,
           decision.reason(),
@@ -132,7 +135,7 @@ public final class VerbService {
     }
     VerbRule rule = p.verbs().get(verb.name());
     if (call.dryRun()) {
-      log(verb, "allow", "dry_run", decision, call, meta);
+      log(verb, Outcomes.ALLOWED, "dry_run", decision, call, meta);
       return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
     }
     String idemKey = null;
@@ -255,7 +258,7 @@ public final class VerbService {
     } catch (GitHubException e) {
       journalQuietly(
           event(verb, call, caller, identity, Outcomes.ERROR, "jit_mint_failed", meta, started));
-      log(verb, "error", "jit_mint_failed", identity, call, meta);
+      log(verb, Outcomes.ERROR, "jit_mint_failed", identity, call, meta);
       ErrorCode code = VerbJson.errorCode(e.kind());
       String detail =
           code == ErrorCode.GITHUB_REJECTED
@@ -275,7 +278,7 @@ public final class VerbService {
     details.put("steps", report.steps().toString());
     result.details(details);
     journalQuietly(result);
-    log(verb, report.completed() ? "allow" : "error", reason, identity, call, meta);
+    log(verb, report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR, reason, identity, call, meta);
     ObjectNode out = MAPPER.createObjectNode();
     out.put("verb", verb.name());
     out.put("status", reason);
@@ -323,7 +326,7 @@ public final class VerbService {
       Map<String, String> headers) {
     headers.put("RateLimit-Remaining", "0");
     journalQuietly(event(verb, call, caller, identity, Outcomes.DENIED, reason, meta, started));
-    log(verb, "deny", reason, identity, call, meta);
+    log(verb, Outcomes.DENIED, reason, identity, call, meta);
     return new VerbOutcome.Refused(
         ErrorCode.RATE_LIMITED,
         reason,
@@ -345,7 +348,7 @@ public final class VerbService {
   }
 
   private static VerbOutcome refused(
-      ErrorCode code, String reason, String detail, List<dev.agentbroker.tiera.Violation> v) {
+      ErrorCode code, String reason, String detail, List<dev.agentbroker.request.Violation> v) {
     return new VerbOutcome.Refused(code, reason, detail, v, Optional.empty(), Map.of());
   }
 
@@ -385,7 +388,7 @@ public final class VerbService {
     try {
       journal.append(event.build());
     } catch (AuditUnavailableException e) {
-      DecisionLog.of("audit", "error", "journal_append_failed", "-")
+      DecisionLog.of("audit", Outcomes.ERROR, "journal_append_failed")
           .with(DecisionLog.DETAIL, e.reason().name())
           .emit();
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.Violation;
 import dev.agentbroker.tierb.verbs.Verb;
 import dev.agentbroker.tierb.verbs.VerbCatalog;
 import dev.agentbroker.tierb.verbs.VerbInputException;

@@ -4,6 +4,7 @@ import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
+import dev.agentbroker.request.admission.InMemoryRateLimiter;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;

@@ -308,7 +308,7 @@ class MalformedInputTest {
     var r = request(c).post("/token/explain");
     if (c.status() == 403) {
       // explain answers a policy denial as a successful explanation, not an error
-      r.then().statusCode(200).body("decision", equalTo("deny"));
+      r.then().statusCode(200).body("decision", equalTo("denied"));
     } else {
       r.then()
           .statusCode(c.status())

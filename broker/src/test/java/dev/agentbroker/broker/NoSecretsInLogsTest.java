@@ -141,7 +141,7 @@ class NoSecretsInLogsTest {
     }
     String all = text.toString();
     assertTrue(all.contains("[redacted sha256:"), "caller-supplied secrets are replaced");
-    assertTrue(all.contains("decision=allow"), "the decision log was captured");
+    assertTrue(all.contains("outcome=allowed"), "the decision log was captured");
     assertTrue(all.contains("token_sha256"), "hashes are recorded");
     for (String s : secrets) {
       assertTrue(s.length() > 20, "secret sample too short to be meaningful");

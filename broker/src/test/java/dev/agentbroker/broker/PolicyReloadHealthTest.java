@@ -59,7 +59,7 @@ class PolicyReloadHealthTest {
           .post("/token/explain")
           .then()
           .statusCode(200)
-          .body("decision", equalTo("allow"));
+          .body("decision", equalTo("allowed"));
     } finally {
       Files.writeString(file, good);
       schedules.reloadPolicy();

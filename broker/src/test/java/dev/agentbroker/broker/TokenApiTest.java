@@ -112,7 +112,7 @@ class TokenApiTest {
         .post("/token/explain")
         .then()
         .statusCode(200)
-        .body("decision", equalTo("allow"))
+        .body("decision", equalTo("allowed"))
         .body("identity_id", equalTo("agent-launcher"))
         .body("profile", equalTo("autonomous"))
         .body("scope.repositories", equalTo(List.of("svc-a")))
@@ -125,7 +125,7 @@ class TokenApiTest {
         .post("/token/explain")
         .then()
         .statusCode(200)
-        .body("decision", equalTo("deny"))
+        .body("decision", equalTo("denied"))
         .body("reason", equalTo("too_many_repositories"))
         .body("rule_id", containsString("agent-launcher"));
     assertEquals(before, BrokerTestEnv.sim.mintRequests().size());

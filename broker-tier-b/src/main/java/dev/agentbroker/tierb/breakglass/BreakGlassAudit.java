@@ -3,8 +3,9 @@ package dev.agentbroker.tierb.breakglass;
 import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
-import dev.agentbroker.tiera.DecisionLog;
-import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.audit.Outcomes;
+import dev.agentbroker.request.DecisionLog;
+import dev.agentbroker.request.RequestMeta;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class BreakGlassAudit {
     try {
       journal.append(event.build());
     } catch (AuditUnavailableException e) {
-      DecisionLog.of("audit", "error", "journal_append_failed", RULE)
+      DecisionLog.of("audit", Outcomes.ERROR, "journal_append_failed", RULE)
           .with(DecisionLog.DETAIL, e.reason().name())
           .emit();
     }

@@ -1,8 +1,8 @@
 package dev.agentbroker.tierb.breakglass;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.Violation;
 import dev.agentbroker.tiera.github.InstallationToken;
 import java.util.List;
 import java.util.Optional;

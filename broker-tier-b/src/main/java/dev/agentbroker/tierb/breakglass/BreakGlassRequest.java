@@ -3,7 +3,7 @@ package dev.agentbroker.tierb.breakglass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.policy.GitHubPermissions;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.Violation;
 import dev.agentbroker.tierb.verbs.Verb;
 import dev.agentbroker.tierb.verbs.VerbCall;
 import dev.agentbroker.tierb.verbs.VerbCatalog;

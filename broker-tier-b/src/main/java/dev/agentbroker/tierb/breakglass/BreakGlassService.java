@@ -6,9 +6,9 @@ import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.Reasons;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.Violation;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
 import dev.agentbroker.tierb.internal.VerbExecutor;
@@ -250,7 +250,7 @@ public final class BreakGlassService {
         persistLocked();
       } catch (IOException e) {
         // The journal already holds the result; the store catches up at the next change.
-        BreakGlassAudit.log("use", "error", "store_write_failed", null, next.id());
+        BreakGlassAudit.log("use", Outcomes.ERROR, "store_write_failed", null, next.id());
       }
     }
   }
@@ -307,7 +307,7 @@ public final class BreakGlassService {
     try {
       audit.append(audit.event(step, Outcomes.ALLOWED, reason, h, after, meta));
     } catch (AuditUnavailableException e) {
-      BreakGlassAudit.log(step, "error", "audit_unavailable", h, after.id());
+      BreakGlassAudit.log(step, Outcomes.ERROR, "audit_unavailable", h, after.id());
       return BreakGlassOutcome.Refused.of(
           ErrorCode.AUDIT_UNAVAILABLE,
           "audit_" + e.reason().name().toLowerCase(),
@@ -322,11 +322,11 @@ public final class BreakGlassService {
       } else {
         grants.put(before.id(), before);
       }
-      BreakGlassAudit.log(step, "error", "store_write_failed", h, after.id());
+      BreakGlassAudit.log(step, Outcomes.ERROR, "store_write_failed", h, after.id());
       return BreakGlassOutcome.Refused.of(
           ErrorCode.INTERNAL, "store_unavailable", "the grant store cannot be written");
     }
-    BreakGlassAudit.log(step, "allow", reason, h, after.id());
+    BreakGlassAudit.log(step, Outcomes.ALLOWED, reason, h, after.id());
     return new BreakGlassOutcome.Done(after);
   }
 
@@ -344,22 +344,22 @@ public final class BreakGlassService {
     try {
       persistLocked();
     } catch (IOException e) {
-      BreakGlassAudit.log("expire", "error", "store_write_failed", null, g.id());
+      BreakGlassAudit.log("expire", Outcomes.ERROR, "store_write_failed", null, g.id());
     }
-    BreakGlassAudit.log("expire", "deny", reason, null, g.id());
+    BreakGlassAudit.log("expire", Outcomes.DENIED, reason, null, g.id());
     return true;
   }
 
   private BreakGlassOutcome.Refused refuse(
       String step, Human h, Grant g, RequestMeta meta, ErrorCode code, String reason, String d) {
     audit.quietly(audit.event(step, Outcomes.DENIED, reason, h, g, meta));
-    BreakGlassAudit.log(step, "deny", reason, h, g.id());
+    BreakGlassAudit.log(step, Outcomes.DENIED, reason, h, g.id());
     return BreakGlassOutcome.Refused.of(code, reason, d);
   }
 
   private BreakGlassOutcome.Refused notHuman(String step, Human h, RequestMeta meta) {
     audit.quietly(audit.event(step, Outcomes.DENIED, "human_required", h, null, meta));
-    BreakGlassAudit.log(step, "deny", "human_required", h, null);
+    BreakGlassAudit.log(step, Outcomes.DENIED, "human_required", h, null);
     return BreakGlassOutcome.Refused.of(
         ErrorCode.HUMAN_REQUIRED, "human_required", "break-glass is for human callers only");
   }

@@ -5,8 +5,8 @@ import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.audit.TokenHashes;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tiera.github.InstallationToken;
@@ -70,14 +70,14 @@ final class GrantUse {
       boolean revoked = revoke(token);
       service.update(
           claimed, claimed.withResult(null, null, revoked ? "revoked_unaudited" : "unaudited"));
-      BreakGlassAudit.log("use", "error", "audit_unavailable", h, claimed.id());
+      BreakGlassAudit.log("use", Outcomes.ERROR, "audit_unavailable", h, claimed.id());
       return BreakGlassOutcome.Refused.of(
           ErrorCode.AUDIT_UNAVAILABLE,
           "audit_" + e.reason().name().toLowerCase(),
           "the audit journal cannot record the token; it was revoked and not returned");
     }
     service.update(claimed, issued);
-    BreakGlassAudit.log("use", "allow", "token_issued", h, claimed.id());
+    BreakGlassAudit.log("use", Outcomes.ALLOWED, "token_issued", h, claimed.id());
     return new BreakGlassOutcome.Used(issued, Optional.of(token), Optional.empty());
   }
 
@@ -113,7 +113,8 @@ final class GrantUse {
                 done,
                 meta)
             .tokenSha256(sha));
-    BreakGlassAudit.log("use", report.completed() ? "allow" : "error", result, h, claimed.id());
+    BreakGlassAudit.log(
+        "use", report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR, result, h, claimed.id());
     if (report.nothingDone()) {
       service.update(claimed, claimed.reopened());
       return BreakGlassOutcome.Refused.of(
@@ -134,7 +135,7 @@ final class GrantUse {
       Human h, Grant claimed, RequestMeta meta, GitHubException e) {
     String reason = "github_" + e.kind().name().toLowerCase();
     audit.quietly(audit.event("use", Outcomes.ERROR, reason, h, claimed, meta));
-    BreakGlassAudit.log("use", "error", reason, h, claimed.id());
+    BreakGlassAudit.log("use", Outcomes.ERROR, reason, h, claimed.id());
     // Nothing was issued: the grant may be tried again while its window is open.
     service.update(claimed, claimed.reopened());
     ErrorCode code = VerbJson.errorCode(e.kind());

@@ -3,7 +3,7 @@ package dev.agentbroker.tierb.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tierb.verbs.PlannedCall;
 import dev.agentbroker.tierb.verbs.Verb;

@@ -2,7 +2,7 @@ package dev.agentbroker.tierb.verbs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.Violation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

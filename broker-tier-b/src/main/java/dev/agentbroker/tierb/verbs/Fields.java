@@ -1,7 +1,7 @@
 package dev.agentbroker.tierb.verbs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.Violation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.agentbroker.tierb.verbs;
 
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.Violation;
 import java.util.List;
 
 /** The verb's parameters do not match its schema; every violation is listed. */

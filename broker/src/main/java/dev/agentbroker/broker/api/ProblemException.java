@@ -1,7 +1,7 @@
 package dev.agentbroker.broker.api;
 
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.Violation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.agentbroker.broker.api;
 
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;

@@ -3,8 +3,8 @@ package dev.agentbroker.broker.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.Violation;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.Violation;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 

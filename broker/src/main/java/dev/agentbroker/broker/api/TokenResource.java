@@ -3,6 +3,7 @@ package dev.agentbroker.broker.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerMetrics;
 import dev.agentbroker.broker.internal.BrokerRuntime;
@@ -10,9 +11,9 @@ import dev.agentbroker.broker.ratelimit.MintThrottle;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.tiera.MintResult;
-import dev.agentbroker.tiera.RequestMeta;
 import dev.agentbroker.tiera.RevokeResult;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -103,7 +104,7 @@ public class TokenResource {
     TokenRequest request = TokenRequestParser.parse(body);
     Decision d = runtime.tokens().explain(caller.caller(), request);
     ObjectNode out = MAPPER.createObjectNode();
-    out.put("decision", d.allowed() ? "allow" : "deny");
+    out.put("decision", d.allowed() ? Outcomes.ALLOWED : Outcomes.DENIED);
     out.put("reason", d.reason());
     out.put("rule_id", d.ruleId());
     if (d.identityId() != null) {

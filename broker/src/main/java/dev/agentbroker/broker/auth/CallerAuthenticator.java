@@ -6,7 +6,7 @@ import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.IssuerPresets;
 import dev.agentbroker.policy.Caller;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;

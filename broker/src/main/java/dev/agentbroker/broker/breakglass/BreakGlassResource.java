@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.github.InstallationToken;
 import dev.agentbroker.tierb.breakglass.BreakGlassOutcome;
 import dev.agentbroker.tierb.breakglass.BreakGlassRequest;

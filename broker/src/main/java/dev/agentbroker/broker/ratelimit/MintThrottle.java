@@ -9,9 +9,10 @@ import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.IdentityRule;
 import dev.agentbroker.policy.TokenRequest;
-import dev.agentbroker.tiera.DecisionLog;
-import dev.agentbroker.tiera.ErrorCode;
-import dev.agentbroker.tiera.RequestMeta;
+import dev.agentbroker.request.DecisionLog;
+import dev.agentbroker.request.ErrorCode;
+import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.admission.Admission;
 import dev.agentbroker.tiera.TokenService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -86,7 +87,7 @@ public class MintThrottle {
       runtime.journal().append(ev.build());
     } catch (AuditUnavailableException e) {
       String reason = "audit_" + e.reason().name().toLowerCase();
-      log(identity.get(), "error", reason, ruleId, meta);
+      log(identity.get(), Outcomes.ERROR, reason, ruleId, meta);
       return new Verdict(
           a.headers(),
           new ProblemException(
@@ -96,7 +97,7 @@ public class MintThrottle {
               List.of(),
               Duration.ofSeconds(5)));
     }
-    log(identity.get(), limited ? "deny" : "error", a.reason(), ruleId, meta);
+    log(identity.get(), limited ? Outcomes.DENIED : Outcomes.ERROR, a.reason(), ruleId, meta);
     String detail =
         limited
             ? "rate limit reached; retry after the Retry-After delay"

@@ -1,12 +1,13 @@
 package dev.agentbroker.broker.ratelimit;
 
 import dev.agentbroker.policy.Rate;
+import dev.agentbroker.request.admission.Admission;
+import dev.agentbroker.request.admission.InMemoryRateLimiter;
+import dev.agentbroker.request.admission.RateDecision;
+import dev.agentbroker.request.admission.RateLimiter;
+import dev.agentbroker.request.admission.RateLimiterUnavailableException;
 import dev.agentbroker.tierb.IdempotencyStore;
 import dev.agentbroker.tierb.InMemoryIdempotencyStore;
-import dev.agentbroker.tierb.InMemoryRateLimiter;
-import dev.agentbroker.tierb.RateDecision;
-import dev.agentbroker.tierb.RateLimiter;
-import dev.agentbroker.tierb.RateLimiterUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;

@@ -1,8 +1,8 @@
 package dev.agentbroker.broker.ratelimit;
 
-import dev.agentbroker.tierb.RateDecision;
-import dev.agentbroker.tierb.RateLimiter;
-import dev.agentbroker.tierb.RateLimiterUnavailableException;
+import dev.agentbroker.request.admission.RateDecision;
+import dev.agentbroker.request.admission.RateLimiter;
+import dev.agentbroker.request.admission.RateLimiterUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,8 +31,8 @@ import java.util.concurrent.TimeoutException;
  * replicas can never both spend the last unit. Time comes from the broker's {@link Clock} (ADR
  * 0008) in microseconds, which a Lua number (a double) holds exactly.
  *
- * <p>The answers equal {@link dev.agentbroker.tierb.InMemoryRateLimiter}'s, at microsecond instead
- * of nanosecond resolution. Any Redis failure or a slow answer throws {@link
+ * <p>The answers equal {@link dev.agentbroker.request.admission.InMemoryRateLimiter}'s, at
+ * microsecond instead of nanosecond resolution. Any Redis failure or a slow answer throws {@link
  * RateLimiterUnavailableException}: callers fail closed. A unit may then have been spent without
  * the caller knowing, which errs on the safe side.
  */

@@ -9,7 +9,7 @@ import dev.agentbroker.broker.api.Problems;
 import dev.agentbroker.broker.api.RequestIds;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerRuntime;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.VerbOutcome;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.broker.BrokerTestEnv;
-import dev.agentbroker.tierb.RateDecision;
+import dev.agentbroker.request.admission.RateDecision;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

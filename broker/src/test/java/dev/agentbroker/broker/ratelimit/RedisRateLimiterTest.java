@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentbroker.request.admission.InMemoryRateLimiter;
+import dev.agentbroker.request.admission.RateDecision;
+import dev.agentbroker.request.admission.RateLimiter;
+import dev.agentbroker.request.admission.RateLimiterUnavailableException;
 import dev.agentbroker.testkit.MutableClock;
-import dev.agentbroker.tierb.InMemoryRateLimiter;
-import dev.agentbroker.tierb.RateDecision;
-import dev.agentbroker.tierb.RateLimiter;
-import dev.agentbroker.tierb.RateLimiterUnavailableException;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.egress.EgressDecision;
+import dev.agentbroker.request.DecisionLog;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,50 +49,34 @@ public final class DecisionSink {
     }
   }
 
-  /** The canonical line; field order is fixed so the line can be grepped and parsed. */
+  /**
+   * The canonical decision line ({@link DecisionLog}, the broker's format and outcome words); field
+   * order is fixed so the line can be grepped and parsed.
+   */
   static String line(EgressDecision d) {
-    StringBuilder b = new StringBuilder(200);
-    b.append(d.event())
-        .append(" id=")
-        .append(d.id())
-        .append(" outcome=")
-        .append(d.outcome())
-        .append(" reason=")
-        .append(d.reason());
+    boolean close = d.event().equals("egress.close");
+    DecisionLog line = DecisionLog.of(d.event(), d.outcome(), d.reason()).with("id", d.id());
     if (d.status() > 0) {
-      b.append(" status=").append(d.status());
+      line.with("status", d.status());
     }
-    b.append(" client=")
-        .append(d.client())
-        .append(" user=")
-        .append(d.user())
-        .append(" method=")
-        .append(safe(d.method()))
-        .append(" host=")
-        .append(safe(d.host()))
-        .append(" port=")
-        .append(d.port())
-        .append(" addr=")
-        .append(d.address())
-        .append(" group=")
-        .append(d.group());
-    if (d.event().equals("egress.close")) {
-      b.append(" bytes_up=").append(d.bytesUp()).append(" bytes_down=").append(d.bytesDown());
+    line.with(DecisionLog.CLIENT_IP, d.client())
+        .with("user", d.user())
+        .with("method", capped(d.method()))
+        .with("host", capped(d.host()))
+        .with("port", d.port())
+        .with("addr", d.address())
+        .with("group", d.group());
+    if (close) {
+      line.with("bytes_up", d.bytesUp()).with("bytes_down", d.bytesDown());
     }
-    b.append(" ms=").append(d.durationMs());
-    return b.toString();
+    return line.with(close ? "duration_ms" : DecisionLog.LATENCY_MS, d.durationMs()).render();
   }
 
-  /** Values are validated before they get here; this is only a guard against log injection. */
-  static String safe(String s) {
+  /** Values are validated before they get here; this only bounds a line's length. */
+  static String capped(String s) {
     if (s == null) {
       return "-";
     }
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 100));
-    for (int i = 0; i < s.length() && i < 100; i++) {
-      char c = s.charAt(i);
-      b.append(c > 0x20 && c < 0x7f && c != '"' && c != '=' ? c : '?');
-    }
-    return b.toString();
+    return s.length() <= 100 ? s : s.substring(0, 100);
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.breakglass.BreakGlassConfig;
 import dev.agentbroker.broker.config.BrokerConfig;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.breakglass.Human;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -14,7 +14,7 @@ import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.auth.CallerAuthenticator;
 import dev.agentbroker.broker.config.BrokerConfig;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.api.HttpInputs;
 import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.tiera.ErrorCode;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.verbs.PlannedCall;
 import dev.agentbroker.tierb.verbs.Verb;
 import dev.agentbroker.tierb.verbs.VerbCall;

@@ -55,7 +55,7 @@ public final class BrokerClient {
     List<String> why = new ArrayList<>();
     n.path("explanation").forEach(e -> why.add(e.asText()));
     return new Explanation(
-        "allow".equals(n.path("decision").asText()),
+        "allowed".equals(n.path("decision").asText()),
         n.path("reason").asText(""),
         n.path("rule_id").asText(""),
         text(n, "identity_id"),

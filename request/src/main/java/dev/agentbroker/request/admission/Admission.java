@@ -1,6 +1,5 @@
-package dev.agentbroker.broker.ratelimit;
+package dev.agentbroker.request.admission;
 
-import dev.agentbroker.tierb.RateDecision;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +41,7 @@ public record Admission(Result result, String reason, RateDecision decision) {
     return ceilSeconds(decision == null ? Duration.ZERO : decision.retryAfter());
   }
 
-  static Duration ceilSeconds(Duration d) {
+  public static Duration ceilSeconds(Duration d) {
     long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
     return Duration.ofSeconds(Math.max(1, s));
   }

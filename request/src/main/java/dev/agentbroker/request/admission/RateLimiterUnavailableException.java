@@ -1,4 +1,4 @@
-package dev.agentbroker.tierb;
+package dev.agentbroker.request.admission;
 
 /** The rate limiter's store (e.g. Redis) is unreachable; callers must refuse (fail closed). */
 public final class RateLimiterUnavailableException extends Exception {

@@ -1,4 +1,4 @@
-package dev.agentbroker.tiera;
+package dev.agentbroker.request;
 
 /**
  * Stable problem codes returned to callers. The wire value never changes once published: clients

@@ -1,4 +1,4 @@
-package dev.agentbroker.tierb;
+package dev.agentbroker.request.admission;
 
 import java.time.Clock;
 import java.time.Duration;
