@@ -17,7 +17,33 @@ public interface AuditJournal extends AutoCloseable {
    */
   Appended append(AuditEvent event) throws AuditUnavailableException;
 
+  /**
+   * Queues an event without waiting for its fsync; {@code callback} reports the outcome exactly
+   * once. Events are written in the order they were appended, whichever method appended them, so
+   * once a later {@link #append} has returned, every earlier queued event is durable or has been
+   * reported failed. This default appends synchronously (durable before the callback runs);
+   * journals with a writer thread override it.
+   */
+  default void appendAsync(AuditEvent event, AppendCallback callback) {
+    Appended appended;
+    try {
+      appended = append(event);
+    } catch (AuditUnavailableException e) {
+      callback.done(null, e);
+      return;
+    }
+    callback.done(appended, null);
+  }
+
   JournalStats stats();
+
+  /**
+   * False while the journal is closed or wedged, or its most recent write attempt failed: an append
+   * now would probably fail too. Cheap enough to ask on every request.
+   */
+  default boolean healthy() {
+    return stats().healthy();
+  }
 
   /** Writes what is already queued, then releases files; later appends fail with CLOSED. */
   @Override

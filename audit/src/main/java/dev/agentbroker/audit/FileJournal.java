@@ -45,8 +45,14 @@ public final class FileJournal implements AuditJournal {
    * with {@link #append}: both kinds go through one queue. Never blocks on I/O, so it is safe on an
    * event loop thread.
    */
+  @Override
   public void appendAsync(AuditEvent event, AppendCallback callback) {
     engine.appendAsync(event, callback);
+  }
+
+  @Override
+  public boolean healthy() {
+    return engine.healthy();
   }
 
   @Override

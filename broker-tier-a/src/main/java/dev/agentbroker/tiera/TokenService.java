@@ -13,34 +13,55 @@ import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.DecisionLog;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.admission.Admission;
+import dev.agentbroker.request.admission.MintAdmission;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tiera.github.InstallationToken;
+import dev.agentbroker.tiera.internal.MintRecords;
+import dev.agentbroker.tiera.internal.MintRecords.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Tier A's use case. For a mint the order is fixed: policy → journal the decision (a denial ends
- * here) → look up the installation → mint exactly the policy's scope → journal the issuance with
- * the token's SHA-256 → register the lease → hand out the token. If the journal cannot take the
- * issuance, the fresh token is revoked and never returned: no unrecorded token leaves the broker.
+ * Tier A's use case: it owns the whole mint decision. For a mint the order is fixed:
  *
- * <p>A policy denial writes one {@code token.mint} event ({@code details.phase} {@code decision}).
- * An allowed mint writes two, {@code intent} then {@code issued} (or {@code failed} when GitHub or
- * the lease registry refuses after the intent), sharing {@code details.mint_id}. Splunk counts
- * issuances, not intents, and an intent whose mint_id has no issuance is its own signal (crash,
- * GitHub failure, journal failure at issuance): see docs/splunk. The issuance carries {@code
- * token_sha256} and GitHub's {@code hashed_token}, so it joins with GitHub's audit log.
+ * <ol>
+ *   <li>(caller already authenticated) one policy evaluation: the decision that is enforced,
+ *       journaled and logged;
+ *   <li>admission ({@link MintAdmission}): the identity's rate limit and, for an allowed request,
+ *       the App-wide GitHub budget — a refusal is journaled and answered like any other decision;
+ *   <li>a policy denial is journaled (waiting for its fsync) and ends here;
+ *   <li>the intent is queued to the journal <em>without waiting</em> for its fsync;
+ *   <li>look up the installation, mint exactly the policy's scope;
+ *   <li>journal the issuance with the token's SHA-256 and <em>wait</em>: the journal writes in
+ *       order, so when this returns the intent is durable too (or reported lost, see below);
+ *   <li>register the lease, hand out the token.
+ * </ol>
+ *
+ * One fsync wait per mint on the critical path ({@code docs/adr/0016-one-journal-wait-per-mint.md}
+ * says what a crash at each step leaves behind). If the journal cannot take the issuance, the fresh
+ * token is revoked and never returned: no unrecorded token leaves the broker. If the intent is
+ * reported failed before GitHub is called, nothing is minted ({@code audit_unavailable}); if it
+ * fails later, the issuance record (which carries the whole decision) is the durable record and
+ * says {@code details.intent=lost}.
+ *
+ * <p>A denial (policy or rate limit) writes one {@code token.mint} event ({@code details.phase}
+ * {@code decision}). An allowed mint writes two, {@code intent} then {@code issued} (or {@code
+ * failed} when GitHub or the lease registry refuses after the intent), sharing {@code
+ * details.mint_id}. Splunk counts issuances, not intents, and an intent whose mint_id has no
+ * issuance is its own signal (crash, GitHub failure, journal failure at issuance): see docs/splunk.
+ * The issuance carries {@code token_sha256} and GitHub's {@code hashed_token}, so it joins with
+ * GitHub's audit log.
  */
 public final class TokenService {
-  public static final String ACTION_MINT = "token.mint";
+  public static final String ACTION_MINT = MintRecords.ACTION_MINT;
   public static final String ACTION_REVOKE = "token.revoke";
 
   /** {@code details} keys of mint events: which step, and which mint the steps belong to. */
@@ -52,6 +73,7 @@ public final class TokenService {
   private final GitHubAppClient github;
   private final AuditJournal journal;
   private final LeaseRegistry leases;
+  private final MintAdmission admission;
   private final Clock clock;
 
   public TokenService(
@@ -59,22 +81,48 @@ public final class TokenService {
       GitHubAppClient github,
       AuditJournal journal,
       LeaseRegistry leases,
+      MintAdmission admission,
       Clock clock) {
     this.policy = policy;
     this.github = github;
     this.journal = journal;
     this.leases = leases;
+    this.admission = admission;
     this.clock = clock;
   }
 
-  /** The policy decision alone: nothing is minted, journaled or changed. */
+  /** The policy decision alone: nothing is minted, journaled, counted or changed. */
   public Decision explain(Caller caller, TokenRequest request) {
     return policy.get().evaluate(caller, request);
   }
 
   public MintResult mint(Caller caller, TokenRequest request, RequestMeta meta) {
-    Instant started = clock.instant();
+    MintRecords records = new MintRecords(caller, meta, clock.instant(), clock);
     Decision decision = policy.get().evaluate(caller, request);
+    Target target = Target.of(decision, request);
+    // An unidentified caller has no budget to spend; the policy denial below is journaled.
+    Admission admitted =
+        decision.identityId() == null
+            ? Admission.UNCOUNTED
+            : admission.admit(decision.identityId(), decision.allowed());
+    Map<String, String> headers = admitted.headers();
+    Map<String, String> asDecision = Map.of(PHASE, "decision");
+    if (!admitted.admitted()) {
+      boolean limited = admitted.result() == Admission.Result.LIMITED;
+      MintResult.Refused refused =
+          new MintResult.Refused(
+              limited ? ErrorCode.RATE_LIMITED : ErrorCode.RATE_LIMITER_UNAVAILABLE,
+              admitted.reason(),
+              limited
+                  ? "rate limit reached; retry after the Retry-After delay"
+                  : "the rate limiter is unavailable; nothing was issued",
+              Optional.of(decision),
+              Optional.of(admitted.retryAfter()),
+              headers);
+      String outcome = limited ? Outcomes.DENIED : Outcomes.ERROR;
+      return journalRefusal(
+          records, decision, admitted.ruleId(), refused, outcome, target, asDecision);
+    }
     if (!decision.allowed()) {
       MintResult.Refused refused =
           new MintResult.Refused(
@@ -82,60 +130,61 @@ public final class TokenService {
               decision.reason(),
               "the policy does not allow this request",
               Optional.of(decision),
-              Optional.empty());
+              Optional.empty(),
+              headers);
       return journalRefusal(
-          caller,
-          request,
-          meta,
-          started,
-          decision,
-          refused,
-          Outcomes.DENIED,
-          Map.of(PHASE, "decision"));
+          records, decision, decision.ruleId(), refused, Outcomes.DENIED, target, asDecision);
     }
     Scope scope = decision.scope().orElseThrow();
     String mintId = UUID.randomUUID().toString();
     Map<String, String> failed = Map.of(PHASE, "failed", MINT_ID, mintId);
-    try {
-      journal.append(
-          event(
-                  caller,
-                  meta,
-                  started,
-                  decision,
-                  Outcomes.ALLOWED,
-                  decision.reason(),
-                  Target.of(scope))
-              .details(Map.of(PHASE, "intent", MINT_ID, mintId))
-              .build());
-    } catch (AuditUnavailableException e) {
-      return auditUnavailable(caller, meta, decision, e);
+    AtomicReference<AuditUnavailableException> intentLost = new AtomicReference<>();
+    AuditEvent intent =
+        records
+            .event(decision, Outcomes.ALLOWED, decision.reason(), decision.ruleId(), target)
+            .details(Map.of(PHASE, "intent", MINT_ID, mintId))
+            .build();
+    if (journal.healthy()) {
+      // Queued, not awaited: the issuance's fsync below covers it (the journal writes in order).
+      journal.appendAsync(intent, (ok, failure) -> intentLost.compareAndSet(null, failure));
+    } else {
+      // The last write failed: wait for this one, so an outage does not turn every mint into a
+      // GitHub call whose token must then be revoked (journal first, as ADR 0003 had it).
+      try {
+        journal.append(intent);
+      } catch (AuditUnavailableException e) {
+        return auditUnavailable(records, decision, e, headers);
+      }
     }
     if (!leases.hasRoom()) {
       return journalRefusal(
-          caller,
-          request,
-          meta,
-          started,
+          records,
           decision,
+          decision.ruleId(),
           new MintResult.Refused(
               ErrorCode.UPSTREAM_UNAVAILABLE,
               "lease_registry_full",
               "the broker is at its outstanding-token limit",
               Optional.of(decision),
-              Optional.of(Duration.ofSeconds(30))),
+              Optional.of(Duration.ofSeconds(30)),
+              headers),
           Outcomes.ERROR,
+          target,
           failed);
+    }
+    if (intentLost.get() != null) {
+      // Refused up front (journal closed, wedged, backlog full) or already failed: no GitHub call.
+      return auditUnavailable(records, decision, intentLost.get(), headers);
     }
     InstallationToken token;
     try {
       long installationId = github.installationId(scope.owner());
       token = github.mint(installationId, scope);
     } catch (GitHubException e) {
-      MintResult.Refused refused = GitHubErrors.toRefusal(e, decision);
+      MintResult.Refused refused = GitHubErrors.toRefusal(e, decision).withHeaders(headers);
       String outcome =
           refused.code() == ErrorCode.GITHUB_REJECTED ? Outcomes.DENIED : Outcomes.ERROR;
-      return journalRefusal(caller, request, meta, started, decision, refused, outcome, failed);
+      return journalRefusal(records, decision, decision.ruleId(), refused, outcome, target, failed);
     }
     String sha = TokenHashes.sha256Hex(token.token());
     Lease lease =
@@ -145,35 +194,40 @@ public final class TokenService {
             caller.issuer(),
             caller.subject(),
             scope.owner(),
-            Target.of(scope).repositories(),
+            target.repositories(),
             sha,
             token.expiresAt(),
             token.token());
     try {
       journal.append(
-          event(
-                  caller,
-                  meta,
-                  started,
-                  decision,
-                  Outcomes.ALLOWED,
-                  decision.reason(),
-                  Target.of(scope))
+          records
+              .event(decision, Outcomes.ALLOWED, decision.reason(), decision.ruleId(), target)
               .tokenSha256(sha)
               .leaseId(lease.leaseId())
               .expiresAt(token.expiresAt())
-              .details(Map.of(PHASE, "issued", MINT_ID, mintId))
+              .details(issuedDetails(mintId, intentLost.get()))
               .build());
     } catch (AuditUnavailableException e) {
       revokeQuietly(token.token());
-      return auditUnavailable(caller, meta, decision, e);
+      return auditUnavailable(records, decision, e, headers);
     }
     leases.put(lease);
-    log(caller, meta, started, decision, Outcomes.ALLOWED, decision.reason(), Target.of(scope))
+    records
+        .line(decision, Outcomes.ALLOWED, decision.reason(), decision.ruleId(), target)
         .with(DecisionLog.TOKEN_SHA256, sha)
         .with(DecisionLog.LEASE, lease.leaseId())
         .emit();
-    return new MintResult.Issued(lease, token, decision);
+    return new MintResult.Issued(lease, token, decision, headers);
+  }
+
+  /**
+   * {@code phase=issued}; and {@code intent=lost} when the intent was reported failed after GitHub
+   * was called: this record, which carries the whole decision, is then the only durable one.
+   */
+  private static Map<String, String> issuedDetails(String mintId, AuditUnavailableException lost) {
+    return lost == null
+        ? Map.of(PHASE, "issued", MINT_ID, mintId)
+        : Map.of(PHASE, "issued", MINT_ID, mintId, "intent", "lost");
   }
 
   /**
@@ -236,55 +290,44 @@ public final class TokenService {
   }
 
   private MintResult journalRefusal(
-      Caller caller,
-      TokenRequest request,
-      RequestMeta meta,
-      Instant started,
+      MintRecords records,
       Decision decision,
+      String ruleId,
       MintResult.Refused refused,
       String outcome,
+      Target target,
       Map<String, String> details) {
-    // A denied request may be too broad or malformed to be a Scope; record it as asked.
-    Target shown =
-        decision
-            .scope()
-            .map(Target::of)
-            .orElseGet(
-                () ->
-                    new Target(
-                        request.owner(),
-                        names(request.repositories(), request.repositoryIds()),
-                        request.permissions()));
     try {
       journal.append(
-          event(caller, meta, started, decision, outcome, refused.reason(), shown)
+          records
+              .event(decision, outcome, refused.reason(), ruleId, target)
               .details(details)
               .build());
     } catch (AuditUnavailableException e) {
       // The caller is refused either way; say why honestly so operators see the journal problem.
-      return auditUnavailable(caller, meta, decision, e);
+      return auditUnavailable(records, decision, e, refused.headers());
     }
-    log(caller, meta, started, decision, outcome, refused.reason(), shown)
+    records
+        .line(decision, outcome, refused.reason(), ruleId, target)
         .with(DecisionLog.DETAIL, refused.detail())
         .emit();
     return refused;
   }
 
   private MintResult auditUnavailable(
-      Caller caller, RequestMeta meta, Decision decision, AuditUnavailableException e) {
+      MintRecords records,
+      Decision decision,
+      AuditUnavailableException e,
+      Map<String, String> headers) {
     String reason = "audit_" + reasonOf(e);
-    DecisionLog.of(ACTION_MINT, Outcomes.ERROR, reason, decision.ruleId())
-        .with(DecisionLog.IDENTITY, decision.identityId())
-        .with(DecisionLog.ISSUER, caller.issuer())
-        .with(DecisionLog.SUBJECT, caller.subject())
-        .with(DecisionLog.REQUEST_ID, meta.requestId())
-        .emit();
+    records.line(decision, Outcomes.ERROR, reason, decision.ruleId(), null).emit();
     return new MintResult.Refused(
         ErrorCode.AUDIT_UNAVAILABLE,
         reason,
         "the audit journal cannot record this decision; nothing was issued",
         Optional.of(decision),
-        Optional.of(Duration.ofSeconds(5)));
+        Optional.of(Duration.ofSeconds(5)),
+        headers);
   }
 
   private void revokeQuietly(String token) {
@@ -297,65 +340,7 @@ public final class TokenService {
     }
   }
 
-  private AuditEvent.Builder event(
-      Caller caller,
-      RequestMeta meta,
-      Instant started,
-      Decision decision,
-      String outcome,
-      String reason,
-      Target target) {
-    return AuditEvent.builder(ACTION_MINT, outcome)
-        .time(clock.instant())
-        .reason(reason)
-        .ruleId(decision.ruleId())
-        .issuer(caller.issuer())
-        .subject(caller.subject())
-        .identityId(decision.identityId())
-        .profile(decision.profile() == null ? null : decision.profile().wireName())
-        .owner(target.owner())
-        .repositories(target.repositories())
-        .permissions(target.permissions())
-        .requestId(meta.requestId())
-        .clientIp(meta.clientIp())
-        .latencyMs(Duration.between(started, clock.instant()).toMillis());
-  }
-
-  private DecisionLog log(
-      Caller caller,
-      RequestMeta meta,
-      Instant started,
-      Decision decision,
-      String outcome,
-      String reason,
-      Target target) {
-    return DecisionLog.of(ACTION_MINT, outcome, reason, decision.ruleId())
-        .with(DecisionLog.IDENTITY, decision.identityId())
-        .with(DecisionLog.ISSUER, caller.issuer())
-        .with(DecisionLog.SUBJECT, caller.subject())
-        .with(DecisionLog.OWNER, target.owner())
-        .with(DecisionLog.REPOSITORIES, String.join(",", target.repositories()))
-        .with(DecisionLog.PERMISSIONS, target.permissions().toString())
-        .with(DecisionLog.REQUEST_ID, meta.requestId())
-        .with(DecisionLog.CLIENT_IP, meta.clientIp())
-        .with(DecisionLog.LATENCY_MS, Duration.between(started, clock.instant()).toMillis());
-  }
-
   private static String reasonOf(AuditUnavailableException e) {
     return e.reason().name().toLowerCase();
-  }
-
-  /** What a decision was about, as audit events and log lines show it. */
-  private record Target(String owner, List<String> repositories, Map<String, String> permissions) {
-    static Target of(Scope s) {
-      return new Target(s.owner(), names(s.repositories(), s.repositoryIds()), s.permissions());
-    }
-  }
-
-  /** Names and ids together (ids as {@code id:N}), as audit and lease records show them. */
-  private static List<String> names(List<String> names, List<Long> ids) {
-    List<String> out = new ArrayList<>(names);
-    ids.forEach(id -> out.add("id:" + id));
-    return out;
   }
 }

@@ -21,6 +21,7 @@ import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.admission.MintAdmission;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
@@ -203,7 +204,8 @@ class SplunkSearchesTest {
               d -> {});
       var policy = PolicyCompiler.compile(POLICY, "test-policy.yaml");
       LeaseRegistry leases = new LeaseRegistry(clock, 100);
-      TokenService service = new TokenService(() -> policy, github, journal, leases, clock);
+      TokenService service =
+          new TokenService(() -> policy, github, journal, leases, MintAdmission.UNLIMITED, clock);
       // 1. intent + issuance
       MintResult.Issued issued =
           assertInstanceOf(MintResult.Issued.class, service.mint(caller, request("svc-a"), meta));
@@ -215,7 +217,13 @@ class SplunkSearchesTest {
       assertInstanceOf(MintResult.Refused.class, service.mint(caller, request("svc-zz"), meta));
       // 4. the journal fails at the issuance: intent only, the token is revoked
       TokenService failing =
-          new TokenService(() -> policy, github, failingAtIssuance(journal), leases, clock);
+          new TokenService(
+              () -> policy,
+              github,
+              failingAtIssuance(journal),
+              leases,
+              MintAdmission.UNLIMITED,
+              clock);
       assertInstanceOf(MintResult.Refused.class, failing.mint(caller, request("svc-b"), meta));
       // Other panels' subjects, so their checks are not vacuous.
       journal.append(other("verb.add-topic", Outcomes.ALLOWED, clock, Map.of("phase", "intent")));

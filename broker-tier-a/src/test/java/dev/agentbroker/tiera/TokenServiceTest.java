@@ -19,6 +19,7 @@ import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.admission.MintAdmission;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
@@ -93,7 +94,8 @@ class TokenServiceTest {
   }
 
   private TokenService service(AuditJournal j) {
-    return new TokenService(() -> policy, github, j, new LeaseRegistry(clock, 100), clock);
+    return new TokenService(
+        () -> policy, github, j, new LeaseRegistry(clock, 100), MintAdmission.UNLIMITED, clock);
   }
 
   private static TokenRequest request(String repo, Map<String, String> perms) {
@@ -222,7 +224,8 @@ class TokenServiceTest {
   @Test
   void expiredLeasesCannotBeRevokedAndArePurged() {
     LeaseRegistry leases = new LeaseRegistry(clock, 100);
-    TokenService s = new TokenService(() -> policy, github, journal, leases, clock);
+    TokenService s =
+        new TokenService(() -> policy, github, journal, leases, MintAdmission.UNLIMITED, clock);
     MintResult.Issued issued =
         (MintResult.Issued) s.mint(caller, request("docs", Map.of("issues", "read")), meta);
     clock.advance(Duration.ofMinutes(61));

@@ -73,13 +73,26 @@ class JournalFailClosedTest {
     mint().then().statusCode(201);
     Path blocker = journal().resolve(String.format("segment-%020d.jsonl", lastSequence() + 1));
     Files.createDirectory(blocker);
+    int activeBefore = BrokerTestEnv.sim.activeTokenCount();
+    mint()
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("code", equalTo("audit_unavailable"));
+    // The intent is queued, not awaited (ADR 0016): the mint that discovers the failure may have
+    // called GitHub, but the token it got could not be journaled and was revoked.
+    assertEquals(activeBefore, BrokerTestEnv.sim.activeTokenCount(), "nothing issued survives");
     int mintsBefore = BrokerTestEnv.sim.mintRequests().size();
     mint()
         .then()
         .statusCode(503)
         .contentType("application/problem+json")
         .body("code", equalTo("audit_unavailable"));
-    assertEquals(mintsBefore, BrokerTestEnv.sim.mintRequests().size(), "GitHub never called");
+    assertEquals(
+        mintsBefore,
+        BrokerTestEnv.sim.mintRequests().size(),
+        "once the journal is known to fail, the intent is awaited: GitHub never called");
+    assertEquals(activeBefore, BrokerTestEnv.sim.activeTokenCount());
     given().get("/q/health/ready").then().statusCode(503);
     Files.delete(blocker);
     mint().then().statusCode(201);

@@ -115,6 +115,7 @@ public final class JournalEngine implements AuditJournal {
    * Queues {@code event} without waiting; {@code callback} runs on the writer thread once the event
    * is durable or has failed, or on this thread before returning if the append is refused.
    */
+  @Override
   public void appendAsync(AuditEvent event, AppendCallback callback) {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(callback, "callback");
@@ -324,6 +325,11 @@ public final class JournalEngine implements AuditJournal {
   }
 
   @Override
+  public boolean healthy() {
+    return !closed && !wedged && !lastWriteFailed;
+  }
+
+  @Override
   public JournalStats stats() {
     return new JournalStats(
         appended.sum(),
@@ -333,7 +339,7 @@ public final class JournalEngine implements AuditJournal {
         queue.size(),
         segments.headSeq(),
         lastError,
-        !closed && !wedged && !lastWriteFailed,
+        healthy(),
         callbackErrors.sum());
   }
 

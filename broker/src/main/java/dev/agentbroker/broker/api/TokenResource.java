@@ -7,12 +7,10 @@ import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.internal.BrokerMetrics;
 import dev.agentbroker.broker.internal.BrokerRuntime;
-import dev.agentbroker.broker.ratelimit.MintThrottle;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.ErrorCode;
-import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.tiera.MintResult;
 import dev.agentbroker.tiera.RevokeResult;
 import io.vertx.core.http.HttpServerRequest;
@@ -43,7 +41,6 @@ public class TokenResource {
 
   @Inject BrokerRuntime runtime;
   @Inject BrokerMetrics metrics;
-  @Inject MintThrottle throttle;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -56,27 +53,23 @@ public class TokenResource {
       @Context HttpServerRequest http) {
     long t0 = System.nanoTime();
     MintResult result;
-    MintThrottle.Verdict limits;
     try {
       AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
       TokenRequest request = TokenRequestParser.parse(body);
-      RequestMeta meta = HttpInputs.meta(ctx, http);
-      // Rate limits (per identity, then the App-wide GitHub budget) before anything is minted.
-      limits = throttle.admit(caller.caller(), request, meta);
-      if (!limits.admitted()) {
-        ProblemException p = limits.refusal();
-        metrics.mint(p.code().wire(), p.reason(), System.nanoTime() - t0);
-        return limits.response(RequestIds.of(ctx));
-      }
-      result = runtime.tokens().mint(caller.caller(), request, meta);
+      // Tier A owns the rest: policy, rate limits, journal, mint, journal.
+      result = runtime.tokens().mint(caller.caller(), request, HttpInputs.meta(ctx, http));
     } catch (ProblemException e) {
       metrics.mint(e.code().wire(), e.reason(), System.nanoTime() - t0);
       throw e;
     }
     if (result instanceof MintResult.Refused r) {
       metrics.mint(r.code().wire(), r.reason(), System.nanoTime() - t0);
-      throw new ProblemException(
-          r.code(), r.reason(), r.detail(), List.of(), r.retryAfter().orElse(null));
+      ProblemException p =
+          new ProblemException(
+              r.code(), r.reason(), r.detail(), List.of(), r.retryAfter().orElse(null));
+      Response.ResponseBuilder rb = Response.fromResponse(Problems.response(p, RequestIds.of(ctx)));
+      r.headers().forEach(rb::header);
+      return rb.build();
     }
     MintResult.Issued issued = (MintResult.Issued) result;
     metrics.mint("issued", issued.decision().reason(), System.nanoTime() - t0);
@@ -89,7 +82,7 @@ public class TokenResource {
     issued.lease().repositories().forEach(repos::add);
     out.put("lease_id", issued.lease().leaseId());
     Response.ResponseBuilder rb = Response.status(201).entity(out.toString());
-    limits.headers().forEach(rb::header);
+    issued.headers().forEach(rb::header);
     return rb.header("Cache-Control", "no-store").build();
   }
 

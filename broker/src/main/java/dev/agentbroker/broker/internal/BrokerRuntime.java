@@ -7,6 +7,7 @@ import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.ConfigProblems;
 import dev.agentbroker.broker.config.JournalIntegritySettings;
 import dev.agentbroker.broker.custody.KeyCustody;
+import dev.agentbroker.broker.ratelimit.RateLimits;
 import dev.agentbroker.broker.shipping.HecSettings;
 import dev.agentbroker.policy.PolicyException;
 import dev.agentbroker.policy.PolicyStore;
@@ -40,6 +41,7 @@ public class BrokerRuntime {
   @Inject KeyCustody keyCustody;
   @Inject JournalIntegritySettings integrity;
   @Inject HecSettings hecSettings;
+  @Inject RateLimits rateLimits;
 
   private PolicyStore policy;
   private FileJournal journal;
@@ -86,7 +88,7 @@ public class BrokerRuntime {
             g.installationMissTtl());
     github = GitHubAppClient.create(settings, signer, clock);
     leases = new LeaseRegistry(clock, config.leases().capacity());
-    tokens = new TokenService(policy::current, github, journal, leases, clock);
+    tokens = new TokenService(policy::current, github, journal, leases, rateLimits, clock);
     authenticator = new CallerAuthenticator(config.jwt(), clock);
     LOG.infof(
         "broker ready: github=%s key=%s policy=%s (sha256 %s) issuers=%s journal=%s",

@@ -3,6 +3,7 @@ package dev.agentbroker.broker.ratelimit;
 import dev.agentbroker.policy.Rate;
 import dev.agentbroker.request.admission.Admission;
 import dev.agentbroker.request.admission.InMemoryRateLimiter;
+import dev.agentbroker.request.admission.MintAdmission;
 import dev.agentbroker.request.admission.RateDecision;
 import dev.agentbroker.request.admission.RateLimiter;
 import dev.agentbroker.request.admission.RateLimiterUnavailableException;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @ApplicationScoped
-public class RateLimits {
+public class RateLimits implements MintAdmission {
   static final String GLOBAL_KEY = "global|github";
   private static final Logger LOG = Logger.getLogger(RateLimits.class);
 
@@ -125,7 +126,8 @@ public class RateLimits {
    * request will call GitHub (the policy allows it) — one unit of the global GitHub budget. A
    * request the policy denies costs its identity a unit but not the App's budget.
    */
-  public Admission admitMint(String identityId, boolean callsGitHub) {
+  @Override
+  public Admission admit(String identityId, boolean callsGitHub) {
     try {
       RateDecision own = spendTierA("token", "token|" + identityId, settings.tokenRequests());
       if (!own.allowed()) {
@@ -134,7 +136,7 @@ public class RateLimits {
       if (callsGitHub) {
         RateDecision g = spendTierA("global", GLOBAL_KEY, settings.globalGithubBudget());
         if (!g.allowed()) {
-          return new Admission(Admission.Result.LIMITED, "global_github_budget", g);
+          return new Admission(Admission.Result.LIMITED, Admission.GLOBAL_BUDGET, g);
         }
       }
       return new Admission(Admission.Result.ADMITTED, "admitted", own);

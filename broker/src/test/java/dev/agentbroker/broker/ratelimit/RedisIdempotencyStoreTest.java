@@ -44,8 +44,9 @@ class RedisIdempotencyStoreTest {
   }
 
   private RedisIdempotencyStore store(Vertx v, Duration ttl) {
+    // Generous: these tests are about atomicity, not the timeout, and CI machines can be loaded.
     return new RedisIdempotencyStore(
-        v, TestRedis.shared().url(), Duration.ofSeconds(2), prefix, ttl);
+        v, TestRedis.shared().url(), Duration.ofSeconds(10), prefix, ttl);
   }
 
   @Test

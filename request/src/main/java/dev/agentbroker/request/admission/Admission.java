@@ -17,10 +17,19 @@ public record Admission(Result result, String reason, RateDecision decision) {
     UNAVAILABLE
   }
 
-  static final Admission UNCOUNTED = new Admission(Result.ADMITTED, "not_counted", null);
+  /** Admitted without spending anything (no limits configured, or nothing to count against). */
+  public static final Admission UNCOUNTED = new Admission(Result.ADMITTED, "not_counted", null);
+
+  /** The reason of a refusal by the App-wide GitHub budget rather than the caller's own. */
+  public static final String GLOBAL_BUDGET = "global_github_budget";
 
   public boolean admitted() {
     return result == Result.ADMITTED;
+  }
+
+  /** The rule id a refusal is journaled under: which budget said no. */
+  public String ruleId() {
+    return GLOBAL_BUDGET.equals(reason) ? "ratelimit/global" : "ratelimit/token";
   }
 
   /** {@code RateLimit-Limit} and {@code RateLimit-Remaining}, when a budget was consulted. */
