@@ -54,4 +54,40 @@ public final class Faults {
       public void close() {}
     };
   }
+
+  /** {@code journal} until {@link Switchable#breakNow}, then refusing every append. */
+  public static Switchable switchable(AuditJournal journal) {
+    return new Switchable(journal);
+  }
+
+  /** A journal that works, then fails like a full disk once broken. */
+  public static final class Switchable implements AuditJournal {
+    private final AuditJournal journal;
+    private volatile boolean broken;
+
+    Switchable(AuditJournal journal) {
+      this.journal = journal;
+    }
+
+    public void breakNow() {
+      broken = true;
+    }
+
+    @Override
+    public Appended append(AuditEvent event) throws AuditUnavailableException {
+      if (broken) {
+        throw new AuditUnavailableException(
+            AuditUnavailableException.Reason.IO_ERROR, "simulated: no space left on device");
+      }
+      return journal.append(event);
+    }
+
+    @Override
+    public JournalStats stats() {
+      return journal.stats();
+    }
+
+    @Override
+    public void close() {}
+  }
 }
