@@ -13,9 +13,9 @@ import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.Decision;
 import dev.agentbroker.policy.VerbRule;
-import dev.agentbroker.request.DecisionLog;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
+import dev.agentbroker.request.Violation;
 import dev.agentbroker.request.admission.RateDecision;
 import dev.agentbroker.request.admission.RateLimiter;
 import dev.agentbroker.request.admission.RateLimiterUnavailableException;
@@ -23,6 +23,8 @@ import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubException;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
 import dev.agentbroker.tiera.github.InstallationToken;
+import dev.agentbroker.tierb.VerbRecords.Facts;
+import dev.agentbroker.tierb.VerbRecords.Who;
 import dev.agentbroker.tierb.internal.VerbExecutor;
 import dev.agentbroker.tierb.internal.VerbJson;
 import dev.agentbroker.tierb.verbs.Verb;
@@ -55,7 +57,7 @@ public final class VerbService {
   private final Supplier<CompiledPolicy> policy;
   private final RateLimiter limiter;
   private final IdempotencyStore idempotency;
-  private final AuditJournal journal;
+  private final VerbRecords records;
   private final VerbExecutor executor;
   private final Clock clock;
 
@@ -82,7 +84,7 @@ public final class VerbService {
     this.policy = policy;
     this.limiter = limiter;
     this.idempotency = idempotency;
-    this.journal = journal;
+    this.records = new VerbRecords(journal, clock);
     this.executor = executor;
     this.clock = clock;
   }
@@ -102,163 +104,180 @@ public final class VerbService {
     return out;
   }
 
+  /**
+   * Runs one verb call. Every exit is one journal event and one decision line (see {@link
+   * VerbRecords}); an exit before the intent that the journal cannot record is answered {@code
+   * audit_unavailable}, never with the decision it could not audit.
+   */
   public VerbOutcome call(
       Caller caller, String verbName, JsonNode body, String idempotencyKey, RequestMeta meta) {
     Instant started = clock.instant();
+    CompiledPolicy p = policy.get();
     Optional<Verb> found = VerbCatalog.find(verbName);
     if (found.isEmpty()) {
-      return refused(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb", List.of());
+      String shown = VerbRecords.requestedVerb(verbName);
+      return records.exit(
+          records.event(
+              VerbRecords.UNKNOWN_VERB_ACTION,
+              Outcomes.DENIED,
+              "unknown_verb",
+              Who.identified(caller, p),
+              meta,
+              started,
+              Map.of(VerbRecords.PHASE, "decision", VerbRecords.REQUESTED_VERB, shown)),
+          refused(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb", List.of()));
     }
     Verb verb = found.get();
     VerbCall call;
     try {
       call = verb.parse(body);
     } catch (VerbInputException e) {
-      return refused(
-          ErrorCode.INVALID_REQUEST,
-          "invalid_fields",
-          "the parameters are invalid",
-          e.violations());
+      String fields = VerbRecords.fieldPaths(verb, e.violations());
+      return records.exit(
+          records.event(
+              "verb." + verb.name(),
+              Outcomes.DENIED,
+              "invalid_fields",
+              Who.identified(caller, p),
+              meta,
+              started,
+              Map.of(VerbRecords.PHASE, "decision", VerbRecords.FIELDS, fields)),
+          refused(
+              ErrorCode.INVALID_REQUEST,
+              "invalid_fields",
+              "the parameters are invalid",
+              e.violations()));
     }
-    CompiledPolicy p = policy.get();
     // One evaluation: the policy's decision is what is enforced, journaled and logged.
     Decision decision = p.evaluateVerb(caller, verb.name(), call.policyParams());
+    Facts f = new Facts(verb, call, Who.decided(caller, decision), meta, started, Map.of());
     if (!decision.allowed()) {
-      journalQuietly(
-          event(verb, call, caller, decision, Outcomes.DENIED, decision.reason(), meta, started));
-      log(verb, Outcomes.DENIED, decision.reason(), decision, call, meta);
-      return refused(
-          ErrorCode.POLICY_DENIED,
-          decision.reason(),
-          "the policy does not allow this call",
-          List.of());
+      String reason = decision.reason();
+      return records.decided(
+          f,
+          Outcomes.DENIED,
+          reason,
+          refused(
+              ErrorCode.POLICY_DENIED, reason, "the policy does not allow this call", List.of()));
     }
     VerbRule rule = p.verbs().get(verb.name());
     if (call.dryRun()) {
-      log(verb, Outcomes.ALLOWED, "dry_run", decision, call, meta);
-      return new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of());
+      return records.decided(
+          f,
+          Outcomes.ALLOWED,
+          "dry_run",
+          new VerbOutcome.Answered(200, VerbJson.plan(verb, call), Map.of()));
     }
-    String idemKey = null;
-    if (idempotencyKey != null) {
-      // The caller's own record: another caller's identical key is never a replay of this one.
-      idemKey =
-          IdempotencyStore.scopedKey(
-              caller.issuer(), caller.subject(), verb.name(), idempotencyKey);
-      IdempotencyStore.Claim claim =
-          idempotency.claim(idemKey, TokenHashes.sha256Hex(call.params().toString()));
-      if (claim instanceof IdempotencyStore.Claim.Replay r) {
-        return replay(r.stored());
-      }
-      if (claim instanceof IdempotencyStore.Claim.Conflict) {
-        return refused(
-            ErrorCode.CONFLICT,
-            "idempotency_conflict",
-            "this Idempotency-Key was used with a different request",
-            List.of());
-      }
-      if (claim instanceof IdempotencyStore.Claim.Unavailable) {
-        return refused(
-            ErrorCode.RATE_LIMITER_UNAVAILABLE,
-            "idempotency_store_unavailable",
-            "the shared idempotency store did not answer; retry later",
-            List.of());
-      }
-      if (claim instanceof IdempotencyStore.Claim.Busy) {
-        return refused(
-            ErrorCode.CONFLICT,
-            "idempotency_in_progress",
-            "a call with this Idempotency-Key is still running",
-            List.of());
-      }
+    if (idempotencyKey == null) {
+      return perform(f, rule);
     }
-    VerbOutcome outcome = perform(verb, call, caller, decision, rule, meta, started);
-    if (idemKey != null) {
-      if (outcome instanceof VerbOutcome.Answered a) {
-        idempotency.complete(idemKey, new IdempotencyStore.Stored(a.status(), a.body().toString()));
-      } else {
-        idempotency.release(idemKey);
-      }
+    // The caller's own record: another caller's identical key is never a replay of this one.
+    String idemKey =
+        IdempotencyStore.scopedKey(caller.issuer(), caller.subject(), verb.name(), idempotencyKey);
+    f = f.withIdempotencyKey(idemKey);
+    IdempotencyStore.Claim claim =
+        idempotency.claim(idemKey, TokenHashes.sha256Hex(call.params().toString()));
+    if (!(claim instanceof IdempotencyStore.Claim.Fresh)) {
+      return claimExit(claim, f);
+    }
+    VerbOutcome outcome = perform(f, rule);
+    if (outcome instanceof VerbOutcome.Answered a) {
+      idempotency.complete(idemKey, new IdempotencyStore.Stored(a.status(), a.body().toString()));
+    } else {
+      idempotency.release(idemKey);
     }
     return outcome;
   }
 
-  private VerbOutcome perform(
-      Verb verb,
-      VerbCall call,
-      Caller caller,
-      Decision identity,
-      VerbRule rule,
-      RequestMeta meta,
-      Instant started) {
-    String identityId = identity.identityId();
+  /** A key that is not this call's to run: replay, conflict, busy or an unavailable store. */
+  private VerbOutcome claimExit(IdempotencyStore.Claim claim, Facts f) {
+    if (claim instanceof IdempotencyStore.Claim.Replay r) {
+      String status = Integer.toString(r.stored().status());
+      return records.exit(
+          records.event(
+              f,
+              Outcomes.ALLOWED,
+              "idempotent_replay",
+              "decision",
+              Map.of(VerbRecords.REPLAYED_STATUS, status)),
+          replay(r.stored()));
+    }
+    if (claim instanceof IdempotencyStore.Claim.Conflict) {
+      String detail = "this Idempotency-Key was used with a different request";
+      return records.decided(
+          f,
+          Outcomes.DENIED,
+          "idempotency_conflict",
+          refused(ErrorCode.CONFLICT, "idempotency_conflict", detail, List.of()));
+    }
+    if (claim instanceof IdempotencyStore.Claim.Busy) {
+      String detail = "a call with this Idempotency-Key is still running";
+      return records.decided(
+          f,
+          Outcomes.DENIED,
+          "idempotency_in_progress",
+          refused(ErrorCode.CONFLICT, "idempotency_in_progress", detail, List.of()));
+    }
+    String detail = "the shared idempotency store did not answer; retry later";
+    return records.decided(
+        f,
+        Outcomes.ERROR,
+        "idempotency_store_unavailable",
+        refused(
+            ErrorCode.RATE_LIMITER_UNAVAILABLE,
+            "idempotency_store_unavailable",
+            detail,
+            List.of()));
+  }
+
+  private VerbOutcome perform(Facts f, VerbRule rule) {
+    Verb verb = f.verb();
+    VerbCall call = f.call();
     Map<String, String> headers = new LinkedHashMap<>();
     try {
       RateDecision d =
           limiter.acquire(
-              "verb|" + identityId + "|" + verb.name(),
+              "verb|" + f.who().identityId() + "|" + verb.name(),
               rule.rate().permits(),
               rule.rate().window());
       headers.put("RateLimit-Limit", Long.toString(d.limit()));
       headers.put("RateLimit-Remaining", Long.toString(d.remaining()));
       if (!d.allowed()) {
-        return rateLimited(verb, call, caller, identity, meta, started, "rate_limited", d, headers);
+        return rateLimited(f, "rate_limited", d, headers);
       }
       if (verb.createsContent()) {
         for (Duration w : List.of(Duration.ofMinutes(1), Duration.ofHours(1))) {
           long permits = w.toMinutes() == 1 ? CONTENT_PER_MINUTE : CONTENT_PER_HOUR;
           RateDecision g = limiter.acquire("global|content-creation|" + w.toSeconds(), permits, w);
           if (!g.allowed()) {
-            return rateLimited(
-                verb,
-                call,
-                caller,
-                identity,
-                meta,
-                started,
-                "github_content_creation_budget",
-                g,
-                headers);
+            return rateLimited(f, "github_content_creation_budget", g, headers);
           }
         }
       }
     } catch (RateLimiterUnavailableException e) {
-      journalQuietly(
-          event(
-              verb,
-              call,
-              caller,
-              identity,
-              Outcomes.ERROR,
-              "rate_limiter_unavailable",
-              meta,
-              started));
-      return new VerbOutcome.Refused(
-          ErrorCode.RATE_LIMITER_UNAVAILABLE,
+      return records.decided(
+          f,
+          Outcomes.ERROR,
           "rate_limiter_unavailable",
-          "the rate limiter is unavailable; nothing was done",
-          List.of(),
-          Optional.of(Duration.ofSeconds(5)),
-          headers);
+          new VerbOutcome.Refused(
+              ErrorCode.RATE_LIMITER_UNAVAILABLE,
+              "rate_limiter_unavailable",
+              "the rate limiter is unavailable; nothing was done",
+              List.of(),
+              Optional.of(Duration.ofSeconds(5)),
+              headers));
     }
+    AuditEvent intent = records.event(f, Outcomes.ALLOWED, "intent", "intent", Map.of()).build();
     try {
-      journal.append(
-          event(verb, call, caller, identity, Outcomes.ALLOWED, "intent", meta, started).build());
+      records.intent(intent);
     } catch (AuditUnavailableException e) {
-      return new VerbOutcome.Refused(
-          ErrorCode.AUDIT_UNAVAILABLE,
-          "audit_" + e.reason().name().toLowerCase(),
-          "the audit journal cannot record this call; nothing was done",
-          List.of(),
-          Optional.of(Duration.ofSeconds(5)),
-          headers);
+      return records.auditUnavailable(intent, e, headers);
     }
     InstallationToken jit;
     try {
       jit = executor.mint(verb, call);
     } catch (GitHubException e) {
-      journalQuietly(
-          event(verb, call, caller, identity, Outcomes.ERROR, "jit_mint_failed", meta, started));
-      log(verb, Outcomes.ERROR, "jit_mint_failed", identity, call, meta);
+      records.afterTheFact(records.event(f, Outcomes.ERROR, "jit_mint_failed", "result", Map.of()));
       ErrorCode code = VerbJson.errorCode(e.kind());
       String detail =
           code == ErrorCode.GITHUB_REJECTED
@@ -268,17 +287,12 @@ public final class VerbService {
           code, "jit_mint_failed", detail, List.of(), e.retryAfter(), headers);
     }
     VerbExecutor.Report report = executor.performAndRevoke(verb.plan(call), jit);
-    String sha = report.jitSha256();
     String reason = report.reason();
     String outcome = report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR;
-    AuditEvent.Builder result =
-        event(verb, call, caller, identity, outcome, reason, meta, started).tokenSha256(sha);
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("phase", "result");
-    details.put("steps", report.steps().toString());
-    result.details(details);
-    journalQuietly(result);
-    log(verb, report.completed() ? Outcomes.ALLOWED : Outcomes.ERROR, reason, identity, call, meta);
+    records.afterTheFact(
+        records
+            .event(f, outcome, reason, "result", Map.of("steps", report.steps().toString()))
+            .tokenSha256(report.jitSha256()));
     ObjectNode out = MAPPER.createObjectNode();
     out.put("verb", verb.name());
     out.put("status", reason);
@@ -315,25 +329,19 @@ public final class VerbService {
   }
 
   private VerbOutcome rateLimited(
-      Verb verb,
-      VerbCall call,
-      Caller caller,
-      Decision identity,
-      RequestMeta meta,
-      Instant started,
-      String reason,
-      RateDecision d,
-      Map<String, String> headers) {
+      Facts f, String reason, RateDecision d, Map<String, String> headers) {
     headers.put("RateLimit-Remaining", "0");
-    journalQuietly(event(verb, call, caller, identity, Outcomes.DENIED, reason, meta, started));
-    log(verb, Outcomes.DENIED, reason, identity, call, meta);
-    return new VerbOutcome.Refused(
-        ErrorCode.RATE_LIMITED,
+    return records.decided(
+        f,
+        Outcomes.DENIED,
         reason,
-        "rate limit reached; retry later",
-        List.of(),
-        Optional.of(d.retryAfter()),
-        headers);
+        new VerbOutcome.Refused(
+            ErrorCode.RATE_LIMITED,
+            reason,
+            "rate limit reached; retry later",
+            List.of(),
+            Optional.of(d.retryAfter()),
+            headers));
   }
 
   private static VerbOutcome replay(IdempotencyStore.Stored stored) {
@@ -347,65 +355,8 @@ public final class VerbService {
     }
   }
 
-  private static VerbOutcome refused(
-      ErrorCode code, String reason, String detail, List<dev.agentbroker.request.Violation> v) {
+  private static VerbOutcome.Refused refused(
+      ErrorCode code, String reason, String detail, List<Violation> v) {
     return new VerbOutcome.Refused(code, reason, detail, v, Optional.empty(), Map.of());
-  }
-
-  private AuditEvent.Builder event(
-      Verb verb,
-      VerbCall call,
-      Caller caller,
-      Decision decision,
-      String outcome,
-      String reason,
-      RequestMeta meta,
-      Instant started) {
-    return AuditEvent.builder("verb." + verb.name(), outcome)
-        .time(clock.instant())
-        .reason(reason)
-        .ruleId(decision.ruleId())
-        .issuer(caller.issuer())
-        .subject(caller.subject())
-        .identityId(decision.identityId())
-        .profile(decision.profile() == null ? null : decision.profile().wireName())
-        .owner(call.owner())
-        .repositories(call.repository().map(List::of).orElse(List.of()))
-        .permissions(verb.permissions())
-        .requestId(meta.requestId())
-        .clientIp(meta.clientIp())
-        .latencyMs(Duration.between(started, clock.instant()).toMillis())
-        .details(
-            Map.of(
-                "phase",
-                reason.equals("intent") ? "intent" : "decision",
-                "params",
-                call.params().toString()));
-  }
-
-  /** After the intent is durable, later records are best effort: the action already happened. */
-  private void journalQuietly(AuditEvent.Builder event) {
-    try {
-      journal.append(event.build());
-    } catch (AuditUnavailableException e) {
-      DecisionLog.of("audit", Outcomes.ERROR, "journal_append_failed")
-          .with(DecisionLog.DETAIL, e.reason().name())
-          .emit();
-    }
-  }
-
-  private static void log(
-      Verb verb,
-      String decision,
-      String reason,
-      Decision policyDecision,
-      VerbCall call,
-      RequestMeta meta) {
-    DecisionLog.of("verb." + verb.name(), decision, reason, policyDecision.ruleId())
-        .with(DecisionLog.IDENTITY, policyDecision.identityId())
-        .with(DecisionLog.OWNER, call.owner())
-        .with(DecisionLog.REPOSITORIES, call.repository().orElse(null))
-        .with(DecisionLog.REQUEST_ID, meta.requestId())
-        .emit();
   }
 }

@@ -1,10 +1,12 @@
 package dev.agentbroker.tierb;
 
+import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.JournalConfig;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.request.admission.InMemoryRateLimiter;
+import dev.agentbroker.request.admission.RateLimiter;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
@@ -29,7 +31,12 @@ final class VerbServiceFixture {
   final GitHubSimulator sim;
   final FileJournal journal;
   final VerbService service;
+  final InMemoryRateLimiter limiter;
+  final InMemoryIdempotencyStore idempotency;
   private final Path journalDir;
+  private final CompiledPolicy policy;
+  private final VerbExecutor executor;
+  private final MutableClock clock;
 
   VerbServiceFixture(String policyYaml, KeyPair appKey, MutableClock clock, Path dir)
       throws Exception {
@@ -40,15 +47,17 @@ final class VerbServiceFixture {
             settings, FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()), clock);
     journalDir = dir.resolve("journal");
     journal = FileJournal.open(JournalConfig.defaults(journalDir), clock);
-    CompiledPolicy policy = PolicyCompiler.compile(policyYaml, "verbs.yaml");
-    service =
-        new VerbService(
-            () -> policy,
-            new InMemoryRateLimiter(clock),
-            new InMemoryIdempotencyStore(clock, Duration.ofHours(24)),
-            journal,
-            new VerbExecutor(app, new GitHubInstallationCalls(settings, clock)),
-            clock);
+    policy = PolicyCompiler.compile(policyYaml, "verbs.yaml");
+    limiter = new InMemoryRateLimiter(clock);
+    idempotency = new InMemoryIdempotencyStore(clock, Duration.ofHours(24));
+    executor = new VerbExecutor(app, new GitHubInstallationCalls(settings, clock));
+    this.clock = clock;
+    service = service(journal, limiter, idempotency);
+  }
+
+  /** Another service on the same policy, GitHub and clock, with these parts swapped in. */
+  VerbService service(AuditJournal j, RateLimiter l, IdempotencyStore store) {
+    return new VerbService(() -> policy, l, store, j, executor, clock);
   }
 
   void close() {

@@ -5,10 +5,12 @@ import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.request.DecisionLog;
+import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Break-glass audit events: every one is {@code severity=high} so alerts can page on the action
@@ -18,6 +20,7 @@ import java.util.Map;
 final class BreakGlassAudit {
   static final String SEVERITY = "high";
   static final String RULE = "breakglass";
+  private static final Pattern GRANT_ID = Pattern.compile("^bg-[0-9a-f-]{36}$");
 
   private final AuditJournal journal;
   private final Clock clock;
@@ -72,8 +75,98 @@ final class BreakGlassAudit {
     journal.append(event.build());
   }
 
-  /** For refusals and after-the-fact results: a journal failure is logged, not fatal. */
-  void quietly(AuditEvent.Builder event) {
+  /**
+   * Journals a refusal, then logs it. A refusal the journal cannot record is answered {@code
+   * audit_unavailable} (fail closed, as both tiers): no decision is answered unaudited.
+   */
+  BreakGlassOutcome.Refused refuse(
+      String step, Human actor, Grant grant, RequestMeta meta, BreakGlassOutcome.Refused refusal) {
+    return refuse(
+        step,
+        event(step, Outcomes.DENIED, refusal.reason(), actor, grant, meta),
+        actor,
+        grant == null ? null : grant.id(),
+        refusal);
+  }
+
+  /** As above, for an event the caller built (e.g. one naming a grant that does not exist). */
+  BreakGlassOutcome.Refused refuse(
+      String step,
+      AuditEvent.Builder event,
+      Human actor,
+      String grantId,
+      BreakGlassOutcome.Refused refusal) {
+    try {
+      journal.append(event.build());
+    } catch (AuditUnavailableException e) {
+      return unavailable(step, actor, grantId, e);
+    }
+    log(step, Outcomes.DENIED, refusal.reason(), actor, grantId);
+    return refusal;
+  }
+
+  /** The refusal of a caller that is not a verified human, journaled like any refusal. */
+  BreakGlassOutcome.Refused notHuman(String step, Human h, RequestMeta meta) {
+    return refuse(
+        step,
+        h,
+        null,
+        meta,
+        BreakGlassOutcome.Refused.of(
+            ErrorCode.HUMAN_REQUIRED, "human_required", "break-glass is for human callers only"));
+  }
+
+  /** A refused request: no grant exists yet, so the event names what was asked for. */
+  BreakGlassOutcome.Refused refuseRequest(
+      Human h, BreakGlassRequest r, RequestMeta meta, BreakGlassOutcome.Refused refusal) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("kind", r.elevation().kind());
+    if (r.elevation() instanceof Elevation.VerbAction a) {
+      d.put("verb", a.verb());
+      d.put("params", a.params().toString());
+    }
+    return refuse(
+        "request",
+        event("request", Outcomes.DENIED, refusal.reason(), h, null, meta)
+            .owner(r.elevation().owner())
+            .details(d),
+        h,
+        null,
+        refusal);
+  }
+
+  /**
+   * A refusal naming a grant id that is no grant, or refused before the grant is looked up: the id
+   * is caller text, shown only when it has our shape.
+   */
+  BreakGlassOutcome.Refused refuseUnknownGrant(
+      String step, Human h, String id, RequestMeta meta, BreakGlassOutcome.Refused refusal) {
+    String shown = grantIdShown(id);
+    return refuse(
+        step,
+        event(step, Outcomes.DENIED, refusal.reason(), h, null, meta)
+            .details(Map.of("grant_id", shown)),
+        h,
+        shown,
+        refusal);
+  }
+
+  /** The answer for a step the journal would not record; its decision line says so. */
+  static BreakGlassOutcome.Refused unavailable(
+      String step, Human actor, String grantId, AuditUnavailableException e) {
+    String reason = "audit_" + e.reason().name().toLowerCase();
+    log(step, Outcomes.ERROR, reason, actor, grantId);
+    return BreakGlassOutcome.Refused.of(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        reason,
+        "the audit journal cannot record this step; nothing changed");
+  }
+
+  /**
+   * For results after the claim is durable (the use already happened or failed at GitHub): a
+   * journal failure is logged, not fatal, as for Tier B's verb results.
+   */
+  void afterTheFact(AuditEvent.Builder event) {
     try {
       journal.append(event.build());
     } catch (AuditUnavailableException e) {
@@ -81,6 +174,11 @@ final class BreakGlassAudit {
           .with(DecisionLog.DETAIL, e.reason().name())
           .emit();
     }
+  }
+
+  /** A grant id as records show it: ours are {@code bg-<uuid>}; anything else is caller text. */
+  static String grantIdShown(String id) {
+    return id != null && GRANT_ID.matcher(id).matches() ? id : "(malformed)";
   }
 
   static void log(String step, String decision, String reason, Human actor, String grantId) {

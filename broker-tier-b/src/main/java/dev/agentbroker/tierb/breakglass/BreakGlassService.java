@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  * is durable.
  */
 public final class BreakGlassService {
+  private static final BreakGlassOutcome.Refused NOT_FOUND =
+      BreakGlassOutcome.Refused.of(ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
   private final Object lock = new Object();
   private final Map<String, Grant> grants = new LinkedHashMap<>();
   private final BreakGlassSettings settings;
@@ -86,23 +88,32 @@ public final class BreakGlassService {
 
   public BreakGlassOutcome request(Human h, BreakGlassRequest r, RequestMeta meta) {
     if (!h.verifiedHuman()) {
-      return notHuman("request", h, meta);
+      return audit.notHuman("request", h, meta);
     }
     if (r.duration().compareTo(settings.maxDuration()) > 0) {
-      return new BreakGlassOutcome.Refused(
-          ErrorCode.INVALID_REQUEST,
-          "duration_too_long",
-          "the duration exceeds the configured maximum",
-          List.of(
-              new Violation("duration_minutes", "at most " + settings.maxDuration().toMinutes())));
+      return audit.refuseRequest(
+          h,
+          r,
+          meta,
+          new BreakGlassOutcome.Refused(
+              ErrorCode.INVALID_REQUEST,
+              "duration_too_long",
+              "the duration exceeds the configured maximum",
+              List.of(
+                  new Violation(
+                      "duration_minutes", "at most " + settings.maxDuration().toMinutes()))));
     }
     String paramDenial =
         r.elevation() instanceof Elevation.VerbAction a ? parameterDenial(a) : null;
     if (paramDenial != null) {
-      return BreakGlassOutcome.Refused.of(
-          ErrorCode.POLICY_DENIED,
-          paramDenial,
-          "the policy's parameter constraints for this verb still apply to break-glass");
+      return audit.refuseRequest(
+          h,
+          r,
+          meta,
+          BreakGlassOutcome.Refused.of(
+              ErrorCode.POLICY_DENIED,
+              paramDenial,
+              "the policy's parameter constraints for this verb still apply to break-glass"));
     }
     Grant g =
         Grant.requested(
@@ -120,11 +131,11 @@ public final class BreakGlassService {
 
   public BreakGlassOutcome approve(Human h, String id, RequestMeta meta) {
     if (!h.verifiedHuman()) {
-      return notHuman("approve", h, meta);
+      return audit.notHuman("approve", h, meta);
     }
     synchronized (lock) {
       Grant g = grants.get(id);
-      BreakGlassOutcome.Refused r = pendingOrRefusal("approve", h, g, meta);
+      BreakGlassOutcome.Refused r = pendingOrRefusal("approve", h, id, g, meta);
       if (r != null) {
         return r;
       }
@@ -152,18 +163,23 @@ public final class BreakGlassService {
 
   public BreakGlassOutcome deny(Human h, String id, String reason, RequestMeta meta) {
     if (!h.verifiedHuman()) {
-      return notHuman("deny", h, meta);
+      return audit.notHuman("deny", h, meta);
     }
     if (reason == null || reason.isBlank() || reason.strip().length() > 500 || hasControl(reason)) {
-      return new BreakGlassOutcome.Refused(
-          ErrorCode.INVALID_REQUEST,
-          "invalid_fields",
-          "a reason is required",
-          List.of(new Violation("reason", "1 to 500 characters, no control characters")));
+      return audit.refuseUnknownGrant(
+          "deny",
+          h,
+          id,
+          meta,
+          new BreakGlassOutcome.Refused(
+              ErrorCode.INVALID_REQUEST,
+              "invalid_fields",
+              "a reason is required",
+              List.of(new Violation("reason", "1 to 500 characters, no control characters"))));
     }
     synchronized (lock) {
       Grant g = grants.get(id);
-      BreakGlassOutcome.Refused r = pendingOrRefusal("deny", h, g, meta);
+      BreakGlassOutcome.Refused r = pendingOrRefusal("deny", h, id, g, meta);
       if (r != null) {
         return r;
       }
@@ -175,14 +191,13 @@ public final class BreakGlassService {
   /** Uses an approved grant of one's own, once. See {@link GrantUse}. */
   public BreakGlassOutcome use(Human h, String id, RequestMeta meta) {
     if (!h.verifiedHuman()) {
-      return notHuman("use", h, meta);
+      return audit.notHuman("use", h, meta);
     }
     Grant claimed;
     synchronized (lock) {
       Grant g = grants.get(id);
       if (g == null) {
-        return BreakGlassOutcome.Refused.of(
-            ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
+        return audit.refuseUnknownGrant("use", h, id, meta, NOT_FOUND);
       }
       if (!g.requester().sameAccount(h)) {
         return refuse(
@@ -270,9 +285,9 @@ public final class BreakGlassService {
   }
 
   private BreakGlassOutcome.Refused pendingOrRefusal(
-      String step, Human h, Grant g, RequestMeta meta) {
+      String step, Human h, String id, Grant g, RequestMeta meta) {
     if (g == null) {
-      return BreakGlassOutcome.Refused.of(ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
+      return audit.refuseUnknownGrant(step, h, id, meta, NOT_FOUND);
     }
     return stateRefusal(step, h, g, meta, GrantState.PENDING);
   }
@@ -307,11 +322,7 @@ public final class BreakGlassService {
     try {
       audit.append(audit.event(step, Outcomes.ALLOWED, reason, h, after, meta));
     } catch (AuditUnavailableException e) {
-      BreakGlassAudit.log(step, Outcomes.ERROR, "audit_unavailable", h, after.id());
-      return BreakGlassOutcome.Refused.of(
-          ErrorCode.AUDIT_UNAVAILABLE,
-          "audit_" + e.reason().name().toLowerCase(),
-          "the audit journal cannot record this step; nothing changed");
+      return BreakGlassAudit.unavailable(step, h, after.id(), e);
     }
     grants.put(after.id(), after);
     try {
@@ -352,16 +363,7 @@ public final class BreakGlassService {
 
   private BreakGlassOutcome.Refused refuse(
       String step, Human h, Grant g, RequestMeta meta, ErrorCode code, String reason, String d) {
-    audit.quietly(audit.event(step, Outcomes.DENIED, reason, h, g, meta));
-    BreakGlassAudit.log(step, Outcomes.DENIED, reason, h, g.id());
-    return BreakGlassOutcome.Refused.of(code, reason, d);
-  }
-
-  private BreakGlassOutcome.Refused notHuman(String step, Human h, RequestMeta meta) {
-    audit.quietly(audit.event(step, Outcomes.DENIED, "human_required", h, null, meta));
-    BreakGlassAudit.log(step, Outcomes.DENIED, "human_required", h, null);
-    return BreakGlassOutcome.Refused.of(
-        ErrorCode.HUMAN_REQUIRED, "human_required", "break-glass is for human callers only");
+    return audit.refuse(step, h, g, meta, BreakGlassOutcome.Refused.of(code, reason, d));
   }
 
   private static boolean hasControl(String s) {

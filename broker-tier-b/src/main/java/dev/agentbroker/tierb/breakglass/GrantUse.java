@@ -70,10 +70,11 @@ final class GrantUse {
       boolean revoked = revoke(token);
       service.update(
           claimed, claimed.withResult(null, null, revoked ? "revoked_unaudited" : "unaudited"));
-      BreakGlassAudit.log("use", Outcomes.ERROR, "audit_unavailable", h, claimed.id());
+      String reason = "audit_" + e.reason().name().toLowerCase();
+      BreakGlassAudit.log("use", Outcomes.ERROR, reason, h, claimed.id());
       return BreakGlassOutcome.Refused.of(
           ErrorCode.AUDIT_UNAVAILABLE,
-          "audit_" + e.reason().name().toLowerCase(),
+          reason,
           "the audit journal cannot record the token; it was revoked and not returned");
     }
     service.update(claimed, issued);
@@ -103,7 +104,7 @@ final class GrantUse {
     String sha = report.jitSha256();
     String result = report.reason();
     Grant done = claimed.withResult(sha, null, result);
-    audit.quietly(
+    audit.afterTheFact(
         audit
             .event(
                 "use",
@@ -134,7 +135,7 @@ final class GrantUse {
   private BreakGlassOutcome githubFailed(
       Human h, Grant claimed, RequestMeta meta, GitHubException e) {
     String reason = "github_" + e.kind().name().toLowerCase();
-    audit.quietly(audit.event("use", Outcomes.ERROR, reason, h, claimed, meta));
+    audit.afterTheFact(audit.event("use", Outcomes.ERROR, reason, h, claimed, meta));
     BreakGlassAudit.log("use", Outcomes.ERROR, reason, h, claimed.id());
     // Nothing was issued: the grant may be tried again while its window is open.
     service.update(claimed, claimed.reopened());
