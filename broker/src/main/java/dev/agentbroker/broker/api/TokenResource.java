@@ -5,16 +5,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
+import dev.agentbroker.broker.auth.CallerAuthenticator;
+import dev.agentbroker.broker.http.HttpInputs;
+import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.http.RequestIds;
+import dev.agentbroker.broker.http.Responses;
 import dev.agentbroker.broker.internal.BrokerMetrics;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.broker.ratelimit.MintThrottle;
 import dev.agentbroker.policy.Decision;
+import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
 import dev.agentbroker.tiera.MintResult;
 import dev.agentbroker.tiera.RevokeResult;
+import dev.agentbroker.tiera.TokenService;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +36,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -41,7 +48,9 @@ public class TokenResource {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern LEASE_ID = Pattern.compile("^lease_[0-9a-f]{32}$");
 
-  @Inject BrokerRuntime runtime;
+  @Inject CallerAuthenticator authenticator;
+  @Inject TokenService tokens;
+  @Inject PolicyStore policy;
   @Inject BrokerMetrics metrics;
   @Inject MintThrottle throttle;
 
@@ -58,7 +67,7 @@ public class TokenResource {
     MintResult result;
     MintThrottle.Verdict limits;
     try {
-      AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+      AuthenticatedCaller caller = authenticator.authenticate(authorization);
       TokenRequest request = TokenRequestParser.parse(body);
       RequestMeta meta = HttpInputs.meta(ctx, http);
       // Rate limits (per identity, then the App-wide GitHub budget) before anything is minted.
@@ -68,15 +77,15 @@ public class TokenResource {
         metrics.mint(p.code().wire(), p.reason(), System.nanoTime() - t0);
         return limits.response(RequestIds.of(ctx));
       }
-      result = runtime.tokens().mint(caller.caller(), request, meta);
+      result = tokens.mint(caller.caller(), request, meta);
     } catch (ProblemException e) {
       metrics.mint(e.code().wire(), e.reason(), System.nanoTime() - t0);
       throw e;
     }
     if (result instanceof MintResult.Refused r) {
       metrics.mint(r.code().wire(), r.reason(), System.nanoTime() - t0);
-      throw new ProblemException(
-          r.code(), r.reason(), r.detail(), List.of(), r.retryAfter().orElse(null));
+      throw Responses.refusal(
+          r.code(), r.reason(), r.detail(), List.of(), r.retryAfter(), Map.of());
     }
     MintResult.Issued issued = (MintResult.Issued) result;
     metrics.mint("issued", issued.decision().reason(), System.nanoTime() - t0);
@@ -88,9 +97,7 @@ public class TokenResource {
     ArrayNode repos = out.putArray("repositories");
     issued.lease().repositories().forEach(repos::add);
     out.put("lease_id", issued.lease().leaseId());
-    Response.ResponseBuilder rb = Response.status(201).entity(out.toString());
-    limits.headers().forEach(rb::header);
-    return rb.header("Cache-Control", "no-store").build();
+    return Responses.json(201, out.toString(), limits.headers());
   }
 
   @POST
@@ -100,9 +107,9 @@ public class TokenResource {
   @Operation(summary = "Dry run: the policy decision and exact scope, nothing minted")
   public Response explain(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller caller = authenticator.authenticate(authorization);
     TokenRequest request = TokenRequestParser.parse(body);
-    Decision d = runtime.tokens().explain(caller.caller(), request);
+    Decision d = tokens.explain(caller.caller(), request);
     ObjectNode out = MAPPER.createObjectNode();
     out.put("decision", d.allowed() ? Outcomes.ALLOWED : Outcomes.DENIED);
     out.put("reason", d.reason());
@@ -137,16 +144,15 @@ public class TokenResource {
       @PathParam("lease_id") String leaseId,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller caller = authenticator.authenticate(authorization);
     if (!LEASE_ID.matcher(leaseId).matches()) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "lease_not_found", "no such lease");
     }
-    String identity =
-        runtime.policy().current().identify(caller.caller()).map(i -> i.id()).orElse(null);
+    String identity = policy.current().identify(caller.caller()).map(i -> i.id()).orElse(null);
     if (identity == null) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "lease_not_found", "no such lease");
     }
-    RevokeResult r = runtime.tokens().revoke(identity, leaseId, HttpInputs.meta(ctx, http));
+    RevokeResult r = tokens.revoke(identity, leaseId, HttpInputs.meta(ctx, http));
     if (r instanceof RevokeResult.Refused refused) {
       metrics.revoke(refused.code().wire());
       String detail = refused.code() == ErrorCode.NOT_FOUND ? "no such lease" : "revocation failed";

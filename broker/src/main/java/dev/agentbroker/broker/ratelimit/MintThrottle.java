@@ -1,13 +1,14 @@
 package dev.agentbroker.broker.ratelimit;
 
 import dev.agentbroker.audit.AuditEvent;
+import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.Outcomes;
-import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.broker.api.Problems;
-import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.http.Responses;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.policy.IdentityRule;
+import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.DecisionLog;
 import dev.agentbroker.request.ErrorCode;
@@ -35,7 +36,9 @@ import java.util.Optional;
 public class MintThrottle {
   private static final String GLOBAL = "global_github_budget";
 
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
+  @Inject TokenService tokens;
+  @Inject AuditJournal journal;
   @Inject RateLimits limits;
   @Inject Clock clock;
 
@@ -47,20 +50,18 @@ public class MintThrottle {
 
     /** The refusal as a problem+json response carrying the {@code RateLimit-*} headers. */
     public Response response(String requestId) {
-      Response.ResponseBuilder rb = Response.fromResponse(Problems.response(refusal, requestId));
-      headers.forEach(rb::header);
-      return rb.build();
+      return Responses.problem(refusal, requestId);
     }
   }
 
   public Verdict admit(Caller caller, TokenRequest request, RequestMeta meta) {
     Instant started = clock.instant();
-    Optional<IdentityRule> identity = runtime.policy().current().identify(caller);
+    Optional<IdentityRule> identity = policy.current().identify(caller);
     if (identity.isEmpty()) {
       // Nothing to count against; the policy denies (and journals) the request right after.
       return new Verdict(Map.of(), null);
     }
-    boolean callsGitHub = runtime.tokens().explain(caller, request).allowed();
+    boolean callsGitHub = tokens.explain(caller, request).allowed();
     Admission a = limits.admitMint(identity.get().id(), callsGitHub);
     if (a.admitted()) {
       return new Verdict(a.headers(), null);
@@ -84,7 +85,7 @@ public class MintThrottle {
             .latencyMs(Duration.between(started, clock.instant()).toMillis())
             .details(Map.of("phase", "decision"));
     try {
-      runtime.journal().append(ev.build());
+      journal.append(ev.build());
     } catch (AuditUnavailableException e) {
       String reason = "audit_" + e.reason().name().toLowerCase();
       log(identity.get(), Outcomes.ERROR, reason, ruleId, meta);
@@ -95,7 +96,8 @@ public class MintThrottle {
               reason,
               "the audit journal cannot record this decision; nothing was issued",
               List.of(),
-              Duration.ofSeconds(5)));
+              Duration.ofSeconds(5),
+              a.headers()));
     }
     log(identity.get(), limited ? Outcomes.DENIED : Outcomes.ERROR, a.reason(), ruleId, meta);
     String detail =
@@ -109,7 +111,8 @@ public class MintThrottle {
             a.reason(),
             detail,
             List.of(),
-            a.retryAfter()));
+            a.retryAfter(),
+            a.headers()));
   }
 
   private static void log(

@@ -67,10 +67,10 @@ class ConfigProblemsTest {
     String all = String.join("\n", problems);
     for (String expected :
         List.of(
-            "app-id or broker.github.client-id",
-            "api-url must be an http(s) URL",
+            "broker.github.app-id (BROKER_GITHUB_APP_ID) or broker.github.client-id (BROKER_GITHUB_CLIENT_ID) must be set",
+            "broker.github.api-url (BROKER_GITHUB_API_URL) must be an http(s) URL",
             "max-attempts",
-            "broker.policy.file is not readable",
+            "broker.policy.file (BROKER_POLICY_FILE) is not readable",
             "'HS256' is not allowed",
             "'none' is not allowed",
             "share one issuer",
