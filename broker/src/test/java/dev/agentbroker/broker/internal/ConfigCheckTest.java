@@ -122,8 +122,12 @@ class ConfigCheckTest {
     p.put("broker.audit.hec.enabled", "true");
     p.put("broker.breakglass.history-limit", "0");
     p.put("broker.breakglass.approval-window", "0s");
+    p.put("broker.breakglass.sign-in", "oidc");
+    p.put("broker.jwt.issuers.bad.preset", "gitlab");
+    p.put("broker.jwt.issuers.bad.audiences", "agent-broker");
+    p.put("broker.audit.integrity.verify-budget", "0s");
     List<String> problems = problems(check(p));
-    assertTrue(problems.size() >= 8, String.join("\n", problems));
+    assertTrue(problems.size() >= 14, String.join("\n", problems));
     for (String problem : problems) {
       assertTrue(
           problem.matches("^.*[a-z0-9.-]+ \\([A-Z0-9_]+\\).*$"),
