@@ -134,4 +134,25 @@ class ConfigCheckTest {
           "no property (ENV_VAR) in: " + problem);
     }
   }
+
+  @Test
+  void theCheckRunsFirstAndGuardsEveryProducer() {
+    int first = ConfigCheck.class.getAnnotation(io.quarkus.runtime.Startup.class).value();
+    assertTrue(first < jakarta.enterprise.inject.spi.ObserverMethod.DEFAULT_PRIORITY, "" + first);
+    List<java.lang.reflect.Method> producers =
+        java.util.Arrays.stream(BrokerBeans.class.getDeclaredMethods())
+            .filter(m -> m.isAnnotationPresent(jakarta.enterprise.inject.Produces.class))
+            .toList();
+    java.util.Set<Class<?>> produced = new java.util.HashSet<>();
+    producers.forEach(m -> produced.add(m.getReturnType()));
+    assertTrue(producers.size() >= 8, producers.toString());
+    // Each producer takes the check itself or a part another (guarded) producer makes: its body
+    // runs only once all its parameters exist, so after the check.
+    for (java.lang.reflect.Method m : producers) {
+      List<Class<?>> params = List.of(m.getParameterTypes());
+      assertTrue(
+          params.contains(ConfigCheck.class) || params.stream().anyMatch(produced::contains),
+          m.getName() + " could run before the configuration check: " + params);
+    }
+  }
 }
