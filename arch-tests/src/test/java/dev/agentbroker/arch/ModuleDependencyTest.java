@@ -1,14 +1,9 @@
 package dev.agentbroker.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The module arrows of the architecture brief, enforced on the compiled production classes of every
- * module (read from each module's target/classes, so the broker is checked too even though this
- * module cannot depend on it).
+ * module ({@link CompiledModules}).
  */
 class ModuleDependencyTest {
   private static final String ROOT = "dev.agentbroker.";
@@ -28,27 +22,7 @@ class ModuleDependencyTest {
 
   @BeforeAll
   static void importAll() {
-    Path repo = Path.of("").toAbsolutePath().getParent();
-    List<Path> dirs =
-        Stream.of(
-                "policy",
-                "audit",
-                "request",
-                "broker-tier-a",
-                "broker-tier-b",
-                "broker",
-                "egress",
-                "sandbox-runner",
-                "testkit")
-            .map(m -> repo.resolve(m).resolve("target/classes"))
-            .toList();
-    for (Path d : dirs) {
-      assertTrue(Files.isDirectory(d), "compiled classes missing (build order?): " + d);
-    }
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPaths(dirs);
+    classes = CompiledModules.production();
   }
 
   static Stream<Arguments> forbidden() {

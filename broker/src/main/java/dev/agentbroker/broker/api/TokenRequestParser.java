@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentbroker.broker.http.HttpInputs;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.Violation;

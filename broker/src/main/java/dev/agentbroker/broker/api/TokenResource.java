@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
+import dev.agentbroker.broker.auth.CallerAuthenticator;
+import dev.agentbroker.broker.http.HttpInputs;
+import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.http.Responses;
 import dev.agentbroker.broker.internal.BrokerMetrics;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.policy.Decision;
+import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.policy.Scope;
 import dev.agentbroker.policy.TokenRequest;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.MintResult;
 import dev.agentbroker.tiera.RevokeResult;
+import dev.agentbroker.tiera.TokenService;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,7 +44,9 @@ public class TokenResource {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern LEASE_ID = Pattern.compile("^lease_[0-9a-f]{32}$");
 
-  @Inject BrokerRuntime runtime;
+  @Inject CallerAuthenticator authenticator;
+  @Inject TokenService tokens;
+  @Inject PolicyStore policy;
   @Inject BrokerMetrics metrics;
 
   @POST
@@ -54,22 +61,18 @@ public class TokenResource {
     long t0 = System.nanoTime();
     MintResult result;
     try {
-      AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+      AuthenticatedCaller caller = authenticator.authenticate(authorization);
       TokenRequest request = TokenRequestParser.parse(body);
       // Tier A owns the rest: policy, rate limits, journal, mint, journal.
-      result = runtime.tokens().mint(caller.caller(), request, HttpInputs.meta(ctx, http));
+      result = tokens.mint(caller.caller(), request, HttpInputs.meta(ctx, http));
     } catch (ProblemException e) {
       metrics.mint(e.code().wire(), e.reason(), System.nanoTime() - t0);
       throw e;
     }
     if (result instanceof MintResult.Refused r) {
       metrics.mint(r.code().wire(), r.reason(), System.nanoTime() - t0);
-      ProblemException p =
-          new ProblemException(
-              r.code(), r.reason(), r.detail(), List.of(), r.retryAfter().orElse(null));
-      Response.ResponseBuilder rb = Response.fromResponse(Problems.response(p, RequestIds.of(ctx)));
-      r.headers().forEach(rb::header);
-      return rb.build();
+      throw Responses.refusal(
+          r.code(), r.reason(), r.detail(), List.of(), r.retryAfter(), r.headers());
     }
     MintResult.Issued issued = (MintResult.Issued) result;
     metrics.mint("issued", issued.decision().reason(), System.nanoTime() - t0);
@@ -81,9 +84,7 @@ public class TokenResource {
     ArrayNode repos = out.putArray("repositories");
     issued.lease().repositories().forEach(repos::add);
     out.put("lease_id", issued.lease().leaseId());
-    Response.ResponseBuilder rb = Response.status(201).entity(out.toString());
-    issued.headers().forEach(rb::header);
-    return rb.header("Cache-Control", "no-store").build();
+    return Responses.json(201, out.toString(), issued.headers());
   }
 
   @POST
@@ -93,9 +94,9 @@ public class TokenResource {
   @Operation(summary = "Dry run: the policy decision and exact scope, nothing minted")
   public Response explain(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller caller = authenticator.authenticate(authorization);
     TokenRequest request = TokenRequestParser.parse(body);
-    Decision d = runtime.tokens().explain(caller.caller(), request);
+    Decision d = tokens.explain(caller.caller(), request);
     ObjectNode out = MAPPER.createObjectNode();
     out.put("decision", d.allowed() ? Outcomes.ALLOWED : Outcomes.DENIED);
     out.put("reason", d.reason());
@@ -130,16 +131,15 @@ public class TokenResource {
       @PathParam("lease_id") String leaseId,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller caller = authenticator.authenticate(authorization);
     if (!LEASE_ID.matcher(leaseId).matches()) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "lease_not_found", "no such lease");
     }
-    String identity =
-        runtime.policy().current().identify(caller.caller()).map(i -> i.id()).orElse(null);
+    String identity = policy.current().identify(caller.caller()).map(i -> i.id()).orElse(null);
     if (identity == null) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "lease_not_found", "no such lease");
     }
-    RevokeResult r = runtime.tokens().revoke(identity, leaseId, HttpInputs.meta(ctx, http));
+    RevokeResult r = tokens.revoke(identity, leaseId, HttpInputs.meta(ctx, http));
     if (r instanceof RevokeResult.Refused refused) {
       metrics.revoke(refused.code().wire());
       String detail = refused.code() == ErrorCode.NOT_FOUND ? "no such lease" : "revocation failed";

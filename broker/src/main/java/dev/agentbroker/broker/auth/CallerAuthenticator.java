@@ -2,9 +2,9 @@ package dev.agentbroker.broker.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.IssuerPresets;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.request.ErrorCode;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;

@@ -1,10 +1,17 @@
 package dev.agentbroker.broker.breakglass;
 
+import static dev.agentbroker.broker.config.ConfigNames.named;
+
+import dev.agentbroker.broker.breakglass.signin.SignInSettings;
+import dev.agentbroker.broker.config.BrokerConfig;
+import dev.agentbroker.tierb.breakglass.BreakGlassSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code broker.breakglass.*}: see docs/configuration.md, "Break-glass". */
@@ -53,6 +60,29 @@ public interface BreakGlassConfig {
   Optional<URI> origin();
 
   Oidc oidc();
+
+  /**
+   * Every problem of {@code broker.breakglass.*} (grant rules, sign-in, sessions), each naming its
+   * property and environment variable.
+   *
+   * @param jwt the caller issuers: an oidc sign-in must use a human one
+   */
+  static List<String> problems(BreakGlassConfig c, BrokerConfig.Jwt jwt) {
+    List<String> out = new ArrayList<>();
+    if (c.approvalWindow().isNegative() || c.approvalWindow().isZero()) {
+      out.add(named("broker.breakglass.approval-window") + " must be positive");
+    }
+    if (c.maxDuration().isNegative()
+        || c.maxDuration().isZero()
+        || c.maxDuration().compareTo(BreakGlassSettings.HARD_MAX_DURATION) > 0) {
+      out.add(named("broker.breakglass.max-duration") + " must be more than 0 and at most 1h");
+    }
+    if (c.historyLimit() < 1) {
+      out.add(named("broker.breakglass.history-limit") + " must be >= 1");
+    }
+    SignInSettings.of(c, SignInSettings.humanIssuers(jwt), out);
+    return out;
+  }
 
   Session session();
 

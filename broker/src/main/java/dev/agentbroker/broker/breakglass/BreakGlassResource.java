@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentbroker.broker.api.HttpInputs;
-import dev.agentbroker.broker.api.ProblemException;
+import dev.agentbroker.broker.http.HttpInputs;
+import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.http.Responses;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tiera.github.InstallationToken;
 import dev.agentbroker.tierb.breakglass.BreakGlassOutcome;
@@ -30,6 +31,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -181,15 +184,12 @@ public class BreakGlassResource {
       return ok(200, out);
     }
     BreakGlassOutcome.Refused r = (BreakGlassOutcome.Refused) o;
-    throw new ProblemException(r.code(), r.reason(), r.detail(), r.violations(), null);
+    throw Responses.refusal(
+        r.code(), r.reason(), r.detail(), r.violations(), Optional.empty(), Map.of());
   }
 
   private static Response ok(int status, JsonNode body) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON)
-        .entity(body.toString())
-        .header("Cache-Control", "no-store")
-        .build();
+    return Responses.json(status, body.toString(), Map.of());
   }
 
   private static void grants(ArrayNode arr, List<Grant> grants) {

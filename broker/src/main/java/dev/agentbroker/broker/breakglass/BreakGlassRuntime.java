@@ -1,7 +1,10 @@
 package dev.agentbroker.broker.breakglass;
 
-import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.audit.AuditJournal;
+import dev.agentbroker.policy.PolicyStore;
+import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
+import dev.agentbroker.tiera.github.GitHubSettings;
 import dev.agentbroker.tierb.breakglass.BreakGlassService;
 import dev.agentbroker.tierb.breakglass.BreakGlassSettings;
 import dev.agentbroker.tierb.breakglass.FileGrantStore;
@@ -24,7 +27,10 @@ import org.jboss.logging.Logger;
 public class BreakGlassRuntime {
   private static final Logger LOG = Logger.getLogger(BreakGlassRuntime.class);
 
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
+  @Inject AuditJournal journal;
+  @Inject GitHubAppClient github;
+  @Inject GitHubSettings githubSettings;
   @Inject BreakGlassConfig config;
   @Inject Clock clock;
 
@@ -46,10 +52,10 @@ public class BreakGlassRuntime {
           BreakGlassService.open(
               settings,
               store,
-              runtime.journal(),
-              runtime.policy()::current,
-              runtime.github(),
-              new GitHubInstallationCalls(runtime.githubSettings(), clock),
+              journal,
+              policy::current,
+              github,
+              new GitHubInstallationCalls(githubSettings, clock),
               clock);
     } catch (GrantStoreException e) {
       throw new IllegalStateException(e.getMessage(), e);

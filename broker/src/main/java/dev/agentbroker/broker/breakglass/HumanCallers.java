@@ -1,11 +1,11 @@
 package dev.agentbroker.broker.breakglass;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
+import dev.agentbroker.broker.auth.CallerAuthenticator;
 import dev.agentbroker.broker.breakglass.signin.BrowserSignIn;
 import dev.agentbroker.broker.breakglass.signin.Sessions;
-import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.Violation;
 import dev.agentbroker.tierb.breakglass.Human;
@@ -35,7 +35,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class HumanCallers {
-  @Inject BrokerRuntime runtime;
+  @Inject CallerAuthenticator authenticator;
   @Inject BrowserSignIn signIn;
 
   /** A resolved human; {@code session} is present when the page's cookie authenticated them. */
@@ -49,7 +49,7 @@ public class HumanCallers {
         return new Acting(s.get().human(), s);
       }
     }
-    AuthenticatedCaller c = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller c = authenticator.authenticate(authorization);
     if (!c.human()) {
       throw new ProblemException(
           ErrorCode.HUMAN_REQUIRED,

@@ -24,24 +24,28 @@ public final class ConfigProblems {
     List<String> out = new ArrayList<>();
     BrokerConfig.GitHub g = c.github();
     if (g.appId().isEmpty() && g.clientId().isEmpty()) {
-      out.add("broker.github.app-id or broker.github.client-id must be set");
+      out.add(
+          named("broker.github.app-id")
+              + " or "
+              + named("broker.github.client-id")
+              + " must be set");
     }
     g.appId()
         .filter(id -> id <= 0)
-        .ifPresent(id -> out.add("broker.github.app-id must be a positive number"));
+        .ifPresent(id -> out.add(named("broker.github.app-id") + " must be a positive number"));
     String scheme = g.apiUrl().getScheme();
     if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-      out.add("broker.github.api-url must be an http(s) URL");
+      out.add(named("broker.github.api-url") + " must be an http(s) URL");
     }
     if (g.maxAttempts() < 1 || g.maxAttempts() > 10) {
-      out.add("broker.github.max-attempts must be between 1 and 10");
+      out.add(named("broker.github.max-attempts") + " must be between 1 and 10");
     }
     keyProblems(c.key(), out);
     if (!Files.isReadable(c.policy().file())) {
-      out.add("broker.policy.file is not readable: " + c.policy().file());
+      out.add(named("broker.policy.file") + " is not readable: " + c.policy().file());
     }
     if (c.audit().maxPending() < 1) {
-      out.add("broker.audit.max-pending must be >= 1");
+      out.add(named("broker.audit.max-pending") + " must be >= 1");
     }
     int skew = c.jwt().clockSkewSeconds();
     if (skew < 0 || skew > MAX_SKEW_SECONDS) {
@@ -53,18 +57,18 @@ public final class ConfigProblems {
               + ")");
     }
     if (c.jwt().issuers().isEmpty()) {
-      out.add("broker.jwt.issuers must name at least one trusted caller issuer");
+      out.add(named("broker.jwt.issuers") + " must name at least one trusted caller issuer");
     }
     List<IssuerPresets.Resolved> issuers = new ArrayList<>();
     c.jwt().issuers().forEach((name, i) -> issuers.add(IssuerPresets.resolve(name, i, out)));
     for (IssuerPresets.Resolved i : issuers) {
       String p = "broker.jwt.issuers." + i.name();
       if (i.audiences().isEmpty()) {
-        out.add(p + ".audiences must not be empty");
+        out.add(named(p + ".audiences") + " must not be empty");
       }
       for (String a : i.algorithms()) {
         if (!ALGORITHMS.contains(a)) {
-          out.add(p + ".algorithms: '" + a + "' is not allowed (RS256, ES256 only)");
+          out.add(named(p + ".algorithms") + ": '" + a + "' is not allowed (RS256, ES256 only)");
         }
       }
       Duration life = c.jwt().issuers().get(i.name()).maxTokenLifetime();
@@ -81,7 +85,7 @@ public final class ConfigProblems {
     }
     long distinct = issuers.stream().map(IssuerPresets.Resolved::issuer).distinct().count();
     if (distinct != issuers.size()) {
-      out.add("broker.jwt.issuers: two entries share one issuer value");
+      out.add(named("broker.jwt.issuers") + ": two entries share one issuer value");
     }
     Duration idemTtl = c.verbs().idempotencyTtl();
     if (idemTtl.compareTo(Duration.ofMinutes(1)) < 0 || idemTtl.compareTo(Duration.ofDays(7)) > 0) {
@@ -92,26 +96,35 @@ public final class ConfigProblems {
               + ")");
     }
     if (c.leases().capacity() < 1) {
-      out.add("broker.leases.capacity must be >= 1");
+      out.add(named("broker.leases.capacity") + " must be >= 1");
     }
     return out;
   }
 
-  /** The environment variable SmallRye maps to {@code property}. */
   static String env(String property) {
-    return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    return ConfigNames.env(property);
+  }
+
+  private static String named(String property) {
+    return ConfigNames.named(property);
   }
 
   /** Key custody: the mode's own keys, and for OpenBao modes the quarkus-vault login keys. */
   private static void keyProblems(BrokerConfig.Key k, List<String> out) {
     String source = k.source();
     if (!KEY_SOURCES.contains(source)) {
-      out.add("broker.key.source must be one of " + KEY_SOURCES + " (got '" + source + "')");
+      out.add(
+          named("broker.key.source")
+              + " must be one of "
+              + KEY_SOURCES
+              + " (got '"
+              + source
+              + "')");
       return;
     }
     if ("file".equals(source)) {
       if (k.file().isEmpty()) {
-        out.add("broker.key.file must be set when broker.key.source=file");
+        out.add(named("broker.key.file") + " must be set when broker.key.source=file");
       }
       k.fileGroup()
           .filter(g -> g < 0)
@@ -120,23 +133,25 @@ public final class ConfigProblems {
       return;
     }
     if ("vault-kv".equals(source) && k.vaultKvPath().filter(p -> !p.isBlank()).isEmpty()) {
-      out.add("broker.key.vault-kv-path must be set when broker.key.source=vault-kv");
+      out.add(named("broker.key.vault-kv-path") + " must be set when broker.key.source=vault-kv");
     }
     if ("vault-transit".equals(source) && k.transitKey().filter(p -> !p.isBlank()).isEmpty()) {
-      out.add("broker.key.transit-key must be set when broker.key.source=vault-transit");
+      out.add(
+          named("broker.key.transit-key") + " must be set when broker.key.source=vault-transit");
     }
     if (k.file().isPresent()) {
       out.add(
-          "broker.key.file must not be set with broker.key.source="
+          named("broker.key.file")
+              + " must not be set with broker.key.source="
               + source
               + " (the key must not sit on the broker's disk)");
     }
     if (k.refreshInterval().compareTo(Duration.ofSeconds(5)) < 0) {
-      out.add("broker.key.refresh-interval must be at least 5s");
+      out.add(named("broker.key.refresh-interval") + " must be at least 5s");
     }
     Config mp = ConfigProvider.getConfig();
     if (mp.getOptionalValue("quarkus.vault.url", String.class).isEmpty()) {
-      out.add("quarkus.vault.url must be set when broker.key.source=" + source);
+      out.add(named("quarkus.vault.url") + " must be set when broker.key.source=" + source);
     }
     String ar = "quarkus.vault.authentication.app-role.";
     boolean token =
@@ -147,15 +162,15 @@ public final class ConfigProblems {
         mp.getOptionalValue(ar + "secret-id-wrapping-token", String.class).isPresent();
     if (!token) {
       if (!roleId) {
-        out.add(ar + "role-id must be set (the broker logs in to OpenBao by AppRole)");
+        out.add(named(ar + "role-id") + " must be set (the broker logs in to OpenBao by AppRole)");
       }
       if (secretId == wrapped) {
         out.add(
             "exactly one of "
-                + ar
-                + "secret-id and "
-                + ar
-                + "secret-id-wrapping-token must be set");
+                + named(ar + "secret-id")
+                + " and "
+                + named(ar + "secret-id-wrapping-token")
+                + " must be set");
       }
     }
   }

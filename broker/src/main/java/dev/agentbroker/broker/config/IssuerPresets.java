@@ -46,15 +46,18 @@ public final class IssuerPresets {
       preset = PRESETS.get(i.preset().get());
       if (preset == null) {
         problems.add(
-            p
-                + ".preset: '"
+            ConfigNames.named(p + ".preset")
+                + ": '"
                 + i.preset().get()
                 + "' is not a known preset ("
                 + String.join(", ", PRESETS.keySet())
                 + ")");
       } else if (i.human()) {
         problems.add(
-            p + ": the " + i.preset().get() + " preset is a machine issuer and cannot be human");
+            ConfigNames.named(p + ".human")
+                + ": the "
+                + i.preset().get()
+                + " preset is a machine issuer and cannot be human");
       }
     }
     String issuer =
@@ -66,10 +69,11 @@ public final class IssuerPresets {
     List<String> algorithms =
         i.algorithms().orElse(preset == null ? List.of("RS256", "ES256") : preset.algorithms());
     if (issuer.isEmpty()) {
-      problems.add(p + ".issuer must be set (or a preset named)");
+      problems.add(ConfigNames.named(p + ".issuer") + " must be set (or a preset named)");
     }
     if (location.isEmpty()) {
-      problems.add(p + ".public-key-location must be set (or a preset named)");
+      problems.add(
+          ConfigNames.named(p + ".public-key-location") + " must be set (or a preset named)");
     }
     return new Resolved(
         name,

@@ -1,5 +1,9 @@
 package dev.agentbroker.broker.internal;
 
+import dev.agentbroker.audit.FileJournal;
+import dev.agentbroker.policy.PolicyStore;
+import dev.agentbroker.tiera.LeaseRegistry;
+import dev.agentbroker.tiera.github.GitHubAppClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class BrokerMetrics {
   @Inject MeterRegistry registry;
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
+  @Inject FileJournal journal;
+  @Inject GitHubAppClient github;
+  @Inject LeaseRegistry leases;
 
   private Timer mintLatency;
   private Counter policyReloadFailures;
@@ -31,8 +38,7 @@ public class BrokerMetrics {
             .description("Time to answer POST /token, all outcomes")
             .publishPercentileHistogram()
             .register(registry);
-    Gauge.builder(
-            "broker.github.ratelimit.remaining", runtime, r -> r.github().rateLimit().remaining())
+    Gauge.builder("broker.github.ratelimit.remaining", github, g -> g.rateLimit().remaining())
         .description("x-ratelimit-remaining from GitHub's last answer (-1 before any)")
         .register(registry);
     // A counter (…_total), incremented by the reload schedule: alerts use increase(). Not a
@@ -44,22 +50,20 @@ public class BrokerMetrics {
             .register(registry);
     Gauge.builder(
             "broker.policy.last.reload.success.timestamp.seconds",
-            runtime,
-            r -> r.policy().lastLoadedAt().getEpochSecond())
+            policy,
+            p -> p.lastLoadedAt().getEpochSecond())
         .description("When the policy in force was loaded (start-up or last successful reload)")
         .register(registry);
-    Gauge.builder(
-            "broker.policy.last.reload.failed", runtime, r -> r.policy().lastReloadFailed() ? 1 : 0)
+    Gauge.builder("broker.policy.last.reload.failed", policy, p -> p.lastReloadFailed() ? 1 : 0)
         .description("1 while the newest policy file is broken and the last good one is in force")
         .register(registry);
-    Gauge.builder("broker.leases.active", runtime, r -> r.leases().size())
+    Gauge.builder("broker.leases.active", leases, LeaseRegistry::size)
         .description("Issued tokens still revocable")
         .register(registry);
-    Gauge.builder("broker.audit.journal.pending", runtime, r -> r.journal().stats().pending())
+    Gauge.builder("broker.audit.journal.pending", journal, j -> j.stats().pending())
         .description("Audit events waiting for fsync")
         .register(registry);
-    Gauge.builder(
-            "broker.audit.journal.healthy", runtime, r -> r.journal().stats().healthy() ? 1 : 0)
+    Gauge.builder("broker.audit.journal.healthy", journal, j -> j.stats().healthy() ? 1 : 0)
         .description("1 when the audit journal accepts appends")
         .register(registry);
   }

@@ -1,5 +1,6 @@
 package dev.agentbroker.broker.internal;
 
+import dev.agentbroker.policy.PolicyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,11 +18,11 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class PolicyReadiness implements HealthCheck {
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
 
   @Override
   public HealthCheckResponse call() {
-    var p = runtime.policy();
+    var p = policy;
     return HealthCheckResponse.named("policy")
         .up()
         .withData("policy_reload", p.lastReloadFailed() ? "failed" : "ok")

@@ -1,9 +1,12 @@
 package dev.agentbroker.broker.internal;
 
 import dev.agentbroker.audit.AuditEvent;
+import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.audit.AuditUnavailableException;
 import dev.agentbroker.audit.Outcomes;
+import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.policy.ReloadResult;
+import dev.agentbroker.tiera.LeaseRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +22,9 @@ public class Schedules {
 
   private static final Logger LOG = Logger.getLogger(Schedules.class);
 
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
+  @Inject AuditJournal journal;
+  @Inject LeaseRegistry leases;
 
   @Inject Clock clock;
   @Inject BrokerMetrics metrics;
@@ -37,8 +42,8 @@ public class Schedules {
 
   /** One reload now (the schedule's step; tests call it instead of waiting). */
   public ReloadResult reloadPolicy() {
-    ReloadResult r = runtime.policy().reloadIfChanged();
-    String sha = runtime.policy().current().sourceSha256();
+    ReloadResult r = policy.reloadIfChanged();
+    String sha = policy.current().sourceSha256();
     if (r.status() == ReloadResult.Status.RELOADED) {
       LOG.infof("policy reloaded sha256=%s", sha.substring(0, 12));
       journal(Outcomes.ALLOWED, "policy_reloaded", "info", sha, 0);
@@ -55,19 +60,17 @@ public class Schedules {
 
   private void journal(String outcome, String reason, String severity, String sha, int problems) {
     try {
-      runtime
-          .journal()
-          .append(
-              AuditEvent.builder(ACTION_POLICY_RELOAD, outcome)
-                  .time(clock.instant())
-                  .reason(reason)
-                  .severity(severity)
-                  .details(
-                      Map.of(
-                          "policy_file", runtime.policy().file().getFileName().toString(),
-                          "policy_sha256_in_force", sha,
-                          "problems", Integer.toString(problems)))
-                  .build());
+      journal.append(
+          AuditEvent.builder(ACTION_POLICY_RELOAD, outcome)
+              .time(clock.instant())
+              .reason(reason)
+              .severity(severity)
+              .details(
+                  Map.of(
+                      "policy_file", policy.file().getFileName().toString(),
+                      "policy_sha256_in_force", sha,
+                      "problems", Integer.toString(problems)))
+              .build());
     } catch (AuditUnavailableException e) {
       LOG.errorf("policy.reload (%s) not journaled: %s", reason, e.getMessage());
     }
@@ -75,6 +78,6 @@ public class Schedules {
 
   @Scheduled(every = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void purgeLeases() {
-    runtime.leases().purgeExpired();
+    leases.purgeExpired();
   }
 }

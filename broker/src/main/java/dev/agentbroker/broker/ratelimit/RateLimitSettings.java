@@ -1,5 +1,7 @@
 package dev.agentbroker.broker.ratelimit;
 
+import static dev.agentbroker.broker.config.ConfigNames.named;
+
 import dev.agentbroker.policy.Rate;
 import java.net.URI;
 import java.time.Duration;
@@ -37,12 +39,26 @@ public record RateLimitSettings(
     ALLOW_LOCAL
   }
 
+  private static final String URL = "broker.ratelimit.redis-url";
   private static final Pattern RATE =
       Pattern.compile("^\\s*([1-9][0-9]{0,9})\\s*/\\s*(second|minute|hour|day)\\s*$");
 
   /** Parses and validates, or throws one {@link IllegalStateException} listing every problem. */
   public static RateLimitSettings of(RateLimitConfig c) {
     List<String> problems = new ArrayList<>();
+    RateLimitSettings s = of(c, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "rate limit configuration invalid:\n  - " + String.join("\n  - ", problems));
+    }
+    return s;
+  }
+
+  /**
+   * Parses and validates, adding every problem to {@code problems} (each naming its property and
+   * environment variable); the result is meaningless when a problem was added.
+   */
+  public static RateLimitSettings of(RateLimitConfig c, List<String> problems) {
     Store store = choice(Store.class, "broker.ratelimit.store", c.store(), problems);
     StoreFailure onFailure =
         choice(
@@ -54,7 +70,8 @@ public record RateLimitSettings(
     Rate global = rate("broker.ratelimit.global-github-budget", c.globalGithubBudget(), problems);
     if (store == Store.REDIS) {
       if (c.redisUrl().isEmpty() || c.redisUrl().get().isBlank()) {
-        problems.add("broker.ratelimit.redis-url is required when broker.ratelimit.store=redis");
+        problems.add(
+            named("broker.ratelimit.redis-url") + " is required when broker.ratelimit.store=redis");
       } else {
         urlProblem(c.redisUrl().get()).ifPresent(problems::add);
       }
@@ -62,14 +79,10 @@ public record RateLimitSettings(
     if (c.redisTimeout().isNegative()
         || c.redisTimeout().isZero()
         || c.redisTimeout().compareTo(Duration.ofSeconds(10)) > 0) {
-      problems.add("broker.ratelimit.redis-timeout must be between 1ms and 10s");
+      problems.add(named("broker.ratelimit.redis-timeout") + " must be between 1ms and 10s");
     }
     if (c.redisKeyPrefix().isBlank() || c.redisKeyPrefix().length() > 64) {
-      problems.add("broker.ratelimit.redis-key-prefix must be 1-64 characters");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException(
-          "rate limit configuration invalid:\n  - " + String.join("\n  - ", problems));
+      problems.add(named("broker.ratelimit.redis-key-prefix") + " must be 1-64 characters");
     }
     return new RateLimitSettings(
         store,
@@ -137,14 +150,14 @@ public record RateLimitSettings(
     try {
       u = new URI(url.trim());
     } catch (Exception e) {
-      return Optional.of("broker.ratelimit.redis-url is not a valid URL");
+      return Optional.of(named(URL) + " is not a valid URL");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      return Optional.of("broker.ratelimit.redis-url must start with redis:// or rediss://");
+      return Optional.of(named(URL) + " must start with redis:// or rediss://");
     }
     if (u.getHost() == null || u.getHost().isBlank()) {
-      return Optional.of("broker.ratelimit.redis-url has no host");
+      return Optional.of(named(URL) + " has no host");
     }
     return Optional.empty();
   }
@@ -153,7 +166,7 @@ public record RateLimitSettings(
     Rate r = parseRate(text);
     if (r == null) {
       problems.add(
-          key
+          named(key)
               + " must be N/second|minute|hour|day with 1 <= N <= one per microsecond, not '"
               + text
               + "'");
@@ -173,7 +186,8 @@ public record RateLimitSettings(
     for (E e : type.getEnumConstants()) {
       allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
-    problems.add(key + " must be one of " + String.join("|", allowed) + ", not '" + value + "'");
+    problems.add(
+        named(key) + " must be one of " + String.join("|", allowed) + ", not '" + value + "'");
     return null;
   }
 }

@@ -1,11 +1,11 @@
 package dev.agentbroker.broker.shipping;
 
+import dev.agentbroker.audit.FileJournal;
 import dev.agentbroker.audit.ShippingCursor;
 import dev.agentbroker.audit.hec.HecConfig;
 import dev.agentbroker.audit.hec.HecListener;
 import dev.agentbroker.audit.hec.HecShipper;
 import dev.agentbroker.audit.hec.HecStats;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -34,7 +33,7 @@ public class AuditShipping {
   private static final Logger LOG = Logger.getLogger(AuditShipping.class);
 
   @Inject HecSettings settings;
-  @Inject BrokerRuntime runtime;
+  @Inject FileJournal journal;
   @Inject MeterRegistry registry;
   @Inject Clock clock;
 
@@ -45,14 +44,9 @@ public class AuditShipping {
     if (!settings.enabled()) {
       return;
     }
-    List<String> problems = new ArrayList<>();
-    if (settings.url().isEmpty()) {
-      problems.add("broker.audit.hec.url must be set when broker.audit.hec.enabled=true");
-    }
-    if (settings.token().filter(t -> !t.isBlank()).isEmpty()) {
-      problems.add("broker.audit.hec.token must be set when broker.audit.hec.enabled=true");
-    }
+    List<String> problems = HecSettings.problems(settings);
     if (!problems.isEmpty()) {
+      // ConfigCheck reported these before anything was opened; kept for a direct construction.
       throw new IllegalStateException(
           "audit shipping configuration invalid:\n  - " + String.join("\n  - ", problems));
     }
@@ -77,12 +71,11 @@ public class AuditShipping {
             p ->
                 b.trustStore(
                     p, settings.truststorePassword().orElse(null), settings.truststoreType()));
-    Path journalDir = runtime.journal().directory();
+    Path journalDir = journal.directory();
     Path cursorFile = settings.cursorFile(journalDir);
     try {
       ShippingCursor cursor = ShippingCursor.open(cursorFile);
-      shipper =
-          HecShipper.start(b.build(), runtime.journal(), cursor, clock, new LoggingListener());
+      shipper = HecShipper.start(b.build(), journal, cursor, clock, new LoggingListener());
     } catch (IOException e) {
       throw new IllegalStateException(
           "audit shipping cannot start (cursor " + cursorFile + "): " + e.getMessage());

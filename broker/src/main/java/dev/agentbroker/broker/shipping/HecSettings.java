@@ -1,10 +1,14 @@
 package dev.agentbroker.broker.shipping;
 
+import static dev.agentbroker.broker.config.ConfigNames.named;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -78,6 +82,21 @@ public interface HecSettings {
 
   /** Durable shipping cursor; default {@code hec-cursor.json} next to the journal directory. */
   Optional<Path> cursorFile();
+
+  /** Every problem of an enabled shipper's settings, each naming its property and env var. */
+  static List<String> problems(HecSettings s) {
+    List<String> out = new ArrayList<>();
+    if (!s.enabled()) {
+      return out;
+    }
+    if (s.url().isEmpty()) {
+      out.add(named("broker.audit.hec.url") + " must be set when broker.audit.hec.enabled=true");
+    }
+    if (s.token().filter(t -> !t.isBlank()).isEmpty()) {
+      out.add(named("broker.audit.hec.token") + " must be set when broker.audit.hec.enabled=true");
+    }
+    return out;
+  }
 
   /** The cursor file in effect for {@code journalDir}: set, or the default next to it. */
   default Path cursorFile(Path journalDir) {

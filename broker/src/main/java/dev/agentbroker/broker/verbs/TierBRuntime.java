@@ -1,9 +1,12 @@
 package dev.agentbroker.broker.verbs;
 
+import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.broker.config.BrokerConfig;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.broker.ratelimit.RateLimits;
+import dev.agentbroker.policy.PolicyStore;
+import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
+import dev.agentbroker.tiera.github.GitHubSettings;
 import dev.agentbroker.tierb.VerbService;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -20,7 +23,10 @@ import java.time.Clock;
 @Startup
 @ApplicationScoped
 public class TierBRuntime {
-  @Inject BrokerRuntime runtime;
+  @Inject PolicyStore policy;
+  @Inject AuditJournal journal;
+  @Inject GitHubAppClient github;
+  @Inject GitHubSettings githubSettings;
   @Inject Clock clock;
   @Inject RateLimits rateLimits;
   @Inject BrokerConfig config;
@@ -31,12 +37,12 @@ public class TierBRuntime {
   void start() {
     verbs =
         VerbService.create(
-            runtime.policy()::current,
+            policy::current,
             rateLimits.tierB(),
             rateLimits.idempotencyStore(config.verbs().idempotencyTtl()),
-            runtime.journal(),
-            runtime.github(),
-            new GitHubInstallationCalls(runtime.githubSettings(), clock),
+            journal,
+            github,
+            new GitHubInstallationCalls(githubSettings, clock),
             clock);
   }
 

@@ -3,12 +3,11 @@ package dev.agentbroker.broker.verbs;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentbroker.broker.api.HttpInputs;
-import dev.agentbroker.broker.api.ProblemException;
-import dev.agentbroker.broker.api.Problems;
-import dev.agentbroker.broker.api.RequestIds;
 import dev.agentbroker.broker.auth.AuthenticatedCaller;
-import dev.agentbroker.broker.internal.BrokerRuntime;
+import dev.agentbroker.broker.auth.CallerAuthenticator;
+import dev.agentbroker.broker.http.HttpInputs;
+import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.http.Responses;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.VerbOutcome;
 import io.vertx.core.http.HttpServerRequest;
@@ -39,14 +38,14 @@ public class VerbsResource {
   private static final Pattern VERB = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
   private static final int MAX_BODY = 64 * 1024;
 
-  @Inject BrokerRuntime runtime;
+  @Inject CallerAuthenticator authenticator;
   @Inject TierBRuntime tierB;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "The verb catalog: each verb's schema and JIT-token permissions")
   public Response catalog(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    runtime.authenticator().authenticate(authorization);
+    authenticator.authenticate(authorization);
     return Response.ok(tierB.verbs().catalog().toString()).build();
   }
 
@@ -62,7 +61,7 @@ public class VerbsResource {
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    AuthenticatedCaller caller = runtime.authenticator().authenticate(authorization);
+    AuthenticatedCaller caller = authenticator.authenticate(authorization);
     if (!VERB.matcher(verb).matches()) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb");
     }
@@ -76,18 +75,10 @@ public class VerbsResource {
     VerbOutcome outcome =
         tierB.verbs().call(caller.caller(), verb, json, idempotencyKey, HttpInputs.meta(ctx, http));
     if (outcome instanceof VerbOutcome.Answered a) {
-      Response.ResponseBuilder rb =
-          Response.status(a.status()).entity(a.body().toString()).type(MediaType.APPLICATION_JSON);
-      a.headers().forEach(rb::header);
-      return rb.header("Cache-Control", "no-store").build();
+      return Responses.json(a.status(), a.body().toString(), a.headers());
     }
     VerbOutcome.Refused r = (VerbOutcome.Refused) outcome;
-    ProblemException p =
-        new ProblemException(
-            r.code(), r.reason(), r.detail(), r.violations(), r.retryAfter().orElse(null));
-    Response problem = Problems.response(p, RequestIds.of(ctx));
-    Response.ResponseBuilder rb = Response.fromResponse(problem);
-    r.headers().forEach(rb::header);
-    return rb.build();
+    throw Responses.refusal(
+        r.code(), r.reason(), r.detail(), r.violations(), r.retryAfter(), r.headers());
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.config.BrokerConfig;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.testkit.CallerTokens;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.TestKeys;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.agentbroker.broker.api.ProblemException;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.testkit.TestKeys;
 import java.math.BigInteger;
 import java.net.InetAddress;

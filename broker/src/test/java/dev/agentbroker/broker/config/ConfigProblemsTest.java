@@ -67,10 +67,10 @@ class ConfigProblemsTest {
     String all = String.join("\n", problems);
     for (String expected :
         List.of(
-            "app-id or broker.github.client-id",
-            "api-url must be an http(s) URL",
+            "broker.github.app-id (BROKER_GITHUB_APP_ID) or broker.github.client-id (BROKER_GITHUB_CLIENT_ID) must be set",
+            "broker.github.api-url (BROKER_GITHUB_API_URL) must be an http(s) URL",
             "max-attempts",
-            "broker.policy.file is not readable",
+            "broker.policy.file (BROKER_POLICY_FILE) is not readable",
             "'HS256' is not allowed",
             "'none' is not allowed",
             "share one issuer",
@@ -123,10 +123,13 @@ class ConfigProblemsTest {
     String all = String.join("\n", ConfigProblems.of(map(p)));
     for (String expected :
         List.of(
-            "broker.jwt.issuers.ci.preset: 'gitlab' is not a known preset",
-            "broker.jwt.issuers.actions: the github-actions preset is a machine issuer and cannot be human",
-            "broker.jwt.issuers.bare.issuer must be set",
-            "broker.jwt.issuers.bare.public-key-location must be set")) {
+            "broker.jwt.issuers.ci.preset (BROKER_JWT_ISSUERS_CI_PRESET): 'gitlab' is not a known"
+                + " preset",
+            "broker.jwt.issuers.actions.human (BROKER_JWT_ISSUERS_ACTIONS_HUMAN): the"
+                + " github-actions preset is a machine issuer and cannot be human",
+            "broker.jwt.issuers.bare.issuer (BROKER_JWT_ISSUERS_BARE_ISSUER) must be set",
+            "broker.jwt.issuers.bare.public-key-location"
+                + " (BROKER_JWT_ISSUERS_BARE_PUBLIC_KEY_LOCATION) must be set")) {
       assertTrue(all.contains(expected), "missing '" + expected + "' in:\n" + all);
     }
   }

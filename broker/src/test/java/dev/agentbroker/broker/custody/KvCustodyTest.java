@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.agentbroker.broker.BrokerTestEnv;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.testkit.TestKeys;
+import dev.agentbroker.tiera.keys.AppJwtSigner;
 import dev.agentbroker.tiera.keys.PemSourceAppJwtSigner;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,7 @@ class KvCustodyTest {
   static final String BODY =
       "{\"owner\":\"acme\",\"repositories\":[\"docs\"],\"permissions\":{\"contents\":\"read\"}}";
 
-  @Inject BrokerRuntime runtime;
+  @Inject AppJwtSigner appSigner;
   @Inject KeyCustody custody;
 
   static void mint201() {
@@ -47,7 +47,7 @@ class KvCustodyTest {
   @Test
   void mintsRotatesWithoutRestartAndNeverLogsThePem() throws Exception {
     mint201();
-    PemSourceAppJwtSigner signer = assertInstanceOf(PemSourceAppJwtSigner.class, runtime.signer());
+    PemSourceAppJwtSigner signer = assertInstanceOf(PemSourceAppJwtSigner.class, appSigner);
     String before = signer.currentFingerprint();
     KeyPair next = TestKeys.rsa2048();
     BrokerTestEnv.sim.addAppKey(next.getPublic());

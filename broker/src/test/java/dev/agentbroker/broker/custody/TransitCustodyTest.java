@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentbroker.broker.BrokerTestEnv;
-import dev.agentbroker.broker.internal.BrokerRuntime;
 import dev.agentbroker.testkit.PrivateKeyReferences;
 import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.RecordedRequest;
 import dev.agentbroker.testkit.openbao.BaoRequest;
+import dev.agentbroker.tiera.keys.AppJwtSigner;
 import dev.agentbroker.tiera.keys.TransitAppJwtSigner;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -55,7 +55,7 @@ class TransitCustodyTest {
   static final List<String> minted = new ArrayList<>();
   static KeyPair rotated;
 
-  @Inject BrokerRuntime runtime;
+  @Inject AppJwtSigner appSigner;
   @Inject KeyCustody custody;
 
   @TestHTTPResource("/token")
@@ -78,7 +78,7 @@ class TransitCustodyTest {
   @Order(1)
   void mintsWithATransitSignedAppJwtAndUnwrapsOnce() {
     assertEquals(201, mint());
-    assertInstanceOf(TransitAppJwtSigner.class, runtime.signer());
+    assertInstanceOf(TransitAppJwtSigner.class, appSigner);
     List<BaoRequest> signs =
         TransitTestEnv.bao.requests().stream()
             .filter(r -> r.path().equals("/v1/transit/sign/github-app"))

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start-up path of {@link VaultAccess} (what {@code BrokerRuntime.start()} runs through {@link
- * KeyCustody#open()}), without booting Quarkus: the quarkus-vault configuration is built from
- * properties exactly as the extension maps them.
+ * The start-up path of {@link VaultAccess} (what the {@code BrokerBeans} signer producer runs
+ * through {@link KeyCustody#open()}), without booting Quarkus: the quarkus-vault configuration is
+ * built from properties exactly as the extension maps them.
  */
 class VaultStartupTest {
   private final MutableClock clock = new MutableClock(Instant.now());

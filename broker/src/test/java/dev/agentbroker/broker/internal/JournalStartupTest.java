@@ -41,8 +41,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Start-up of the journal as BrokerRuntime runs it: each case prepares a journal directory, key and
- * cursor, then the broker either starts or refuses with a message naming the setting.
+ * Start-up of the journal as the BrokerBeans journal producer runs it: each case prepares a journal
+ * directory, key and cursor, then the broker either starts or refuses with a message naming the
+ * setting.
  */
 class JournalStartupTest {
   @TempDir Path tmp;

@@ -53,12 +53,13 @@ class RateLimitSettingsTest {
     String m = e.getMessage();
     for (String key :
         new String[] {
-          "redis-url is required",
+          "broker.ratelimit.redis-url (BROKER_RATELIMIT_REDIS_URL) is required",
           "redis-timeout",
           "redis-key-prefix",
           "token-requests",
           "global-github-budget",
-          "tier-a-on-store-failure must be one of fail-closed|allow-local"
+          "broker.ratelimit.tier-a-on-store-failure (BROKER_RATELIMIT_TIER_A_ON_STORE_FAILURE)"
+              + " must be one of fail-closed|allow-local"
         }) {
       assertTrue(m.contains(key), key + " missing from:\n" + m);
     }

@@ -1,9 +1,9 @@
 package dev.agentbroker.broker.breakglass.signin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentbroker.broker.api.ProblemException;
 import dev.agentbroker.broker.breakglass.BreakGlassConfig;
 import dev.agentbroker.broker.config.BrokerConfig;
+import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.request.ErrorCode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;

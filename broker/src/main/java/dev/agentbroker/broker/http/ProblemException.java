@@ -1,12 +1,17 @@
-package dev.agentbroker.broker.api;
+package dev.agentbroker.broker.http;
 
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.Violation;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Ends a request with an RFC 9457 problem document carrying a stable {@code code}. */
+/**
+ * A refusal: ends a request with an RFC 9457 problem document carrying a stable {@code code},
+ * rendered by {@link Responses#problem}. Tier A, Tier B and break-glass outcomes all become one of
+ * these, so every route answers a refusal the same way.
+ */
 public final class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -15,6 +20,7 @@ public final class ProblemException extends RuntimeException {
   private final String detail;
   private final transient List<Violation> violations;
   private final transient Duration retryAfter;
+  private final transient Map<String, String> headers;
 
   public ProblemException(ErrorCode code, String reason, String detail) {
     this(code, reason, detail, List.of(), null);
@@ -26,12 +32,26 @@ public final class ProblemException extends RuntimeException {
       String detail,
       List<Violation> violations,
       Duration retryAfter) {
+    this(code, reason, detail, violations, retryAfter, Map.of());
+  }
+
+  /**
+   * @param headers extra response headers (e.g. {@code RateLimit-*}); never secrets
+   */
+  public ProblemException(
+      ErrorCode code,
+      String reason,
+      String detail,
+      List<Violation> violations,
+      Duration retryAfter,
+      Map<String, String> headers) {
     super(code.wire() + ": " + reason, null, false, false);
     this.code = code;
     this.reason = reason;
     this.detail = detail;
     this.violations = List.copyOf(violations);
     this.retryAfter = retryAfter;
+    this.headers = Map.copyOf(headers);
   }
 
   public ErrorCode code() {
@@ -52,5 +72,9 @@ public final class ProblemException extends RuntimeException {
 
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
+  }
+
+  public Map<String, String> headers() {
+    return headers;
   }
 }

@@ -1,4 +1,4 @@
-package dev.agentbroker.broker.api;
+package dev.agentbroker.broker.http;
 
 import dev.agentbroker.request.ErrorCode;
 import jakarta.ws.rs.NotAllowedException;
@@ -7,7 +7,6 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -17,7 +16,7 @@ public final class ProblemMappers {
 
   @ServerExceptionMapper
   public Response problem(ProblemException e, ContainerRequestContext ctx) {
-    return Problems.response(e, RequestIds.of(ctx));
+    return Responses.problem(e, RequestIds.of(ctx));
   }
 
   @ServerExceptionMapper
@@ -64,6 +63,6 @@ public final class ProblemMappers {
 
   private static Response simple(
       ErrorCode code, String reason, String detail, ContainerRequestContext ctx) {
-    return Problems.response(code, reason, detail, List.of(), RequestIds.of(ctx), null);
+    return Responses.problem(new ProblemException(code, reason, detail), RequestIds.of(ctx));
   }
 }

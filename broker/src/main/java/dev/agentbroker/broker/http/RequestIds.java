@@ -1,4 +1,4 @@
-package dev.agentbroker.broker.api;
+package dev.agentbroker.broker.http;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;

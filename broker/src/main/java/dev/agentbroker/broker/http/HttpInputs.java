@@ -1,4 +1,4 @@
-package dev.agentbroker.broker.api;
+package dev.agentbroker.broker.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
