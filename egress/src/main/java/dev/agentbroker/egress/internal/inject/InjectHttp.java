@@ -4,9 +4,11 @@ import dev.agentbroker.egress.internal.inject.InjectRouter.Credential;
 import dev.agentbroker.egress.internal.inject.TokenSource.Lease;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,22 @@ import java.util.Locale;
 /** Header hygiene, the credential header and refusal answers of intercepted requests. */
 final class InjectHttp {
   private InjectHttp() {}
+
+  /**
+   * The request as it goes upstream: HTTP/1.1, the client's headers scrubbed, {@code Host} the
+   * CONNECT authority, and the run's token when {@code lease} is set.
+   */
+  static HttpRequest upstreamRequest(
+      HttpRequest req, String host, int port, Credential kind, Lease lease) {
+    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), req.uri());
+    out.headers().set(req.headers());
+    scrub(out.headers());
+    out.headers().set(HttpHeaderNames.HOST, port == 443 ? host : host + ":" + port);
+    if (lease != null) {
+      out.headers().set(HttpHeaderNames.AUTHORIZATION, credential(kind, lease));
+    }
+    return out;
+  }
 
   static String credential(Credential kind, Lease lease) {
     if (kind == Credential.BASIC) {

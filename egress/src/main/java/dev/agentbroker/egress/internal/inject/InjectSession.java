@@ -12,7 +12,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,14 +24,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * One intercepted CONNECT tunnel, on its event loop: TLS toward the client with a leaf for the
@@ -94,12 +90,12 @@ public final class InjectSession {
   public void start(byte[] leftover, List<ByteBuf> early, ByteBuf established) {
     client.writeAndFlush(established);
     upstream.pipeline().remove(upstream.pipeline().last());
-    SslHandler up = injector.upstreamTls().newHandler(upstream.alloc(), host, port);
-    SSLEngine engine = up.engine();
-    SSLParameters p = engine.getSSLParameters();
-    p.setEndpointIdentificationAlgorithm("HTTPS");
-    engine.setSSLParameters(p);
-    upstream.pipeline().addLast(up, new HttpClientCodec(4096, 16384, 65536), new UpstreamSide());
+    upstream
+        .pipeline()
+        .addLast(
+            injector.upstreamTls(upstream.alloc(), host, port),
+            new HttpClientCodec(4096, 16384, 65536),
+            new UpstreamSide());
     client
         .pipeline()
         .addFirst(new ClientSide())
@@ -143,14 +139,14 @@ public final class InjectSession {
           begin(r);
         }
         if (m instanceof LastHttpContent && state == DISCARD) {
-          endDiscard();
+          close("refused");
         }
         ReferenceCountUtil.release(m);
       } else if (state == SENDING) {
         forward((HttpContent) m);
       } else if (state == DISCARD) {
         if (m instanceof LastHttpContent) {
-          endDiscard();
+          close("refused");
         }
         ReferenceCountUtil.release(m);
       } else {
@@ -206,16 +202,9 @@ public final class InjectSession {
       return;
     }
     boolean expect = HttpUtil.is100ContinueExpected(req);
-    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), req.uri());
-    out.headers().set(req.headers());
-    InjectHttp.scrub(out.headers());
-    out.headers().set(HttpHeaderNames.HOST, port == 443 ? host : host + ":" + port);
-    if (lease != null) {
-      out.headers()
-          .set(HttpHeaderNames.AUTHORIZATION, InjectHttp.credential(v.credential(), lease));
-    }
     exchange.allowed(v.reason());
-    upstream.write(out, upstream.voidPromise());
+    upstream.write(
+        InjectHttp.upstreamRequest(req, host, port, v.credential(), lease), upstream.voidPromise());
     if (expect) {
       // The proxy answers the expectation itself (it has decided); the upstream sees no Expect.
       client.writeAndFlush(
@@ -262,10 +251,6 @@ public final class InjectSession {
     } else {
       state = DISCARD;
     }
-  }
-
-  private void endDiscard() {
-    close("refused");
   }
 
   private void close(String reason) {

@@ -107,7 +107,8 @@ public record InjectSettings(
       }
     }
     Object mode = m.get("mode");
-    if ("off".equals(mode)) {
+    // YAML 1.1 reads a bare off as false.
+    if ("off".equals(mode) || Boolean.FALSE.equals(mode)) {
       return Optional.empty();
     }
     if (!"github".equals(mode)) {

@@ -2,9 +2,11 @@ package dev.agentbroker.egress.internal.inject;
 
 import dev.agentbroker.audit.AuditEvent;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The injecting mode as the proxy sees it: whether a CONNECT is intercepted, and the session that
@@ -167,8 +171,14 @@ public final class Injector implements AutoCloseable {
     return control.address();
   }
 
-  SslContext upstreamTls() {
-    return upstreamTls;
+  /** TLS toward the real upstream: SNI and host name verification for {@code host}. */
+  SslHandler upstreamTls(ByteBufAllocator alloc, String host, int port) {
+    SslHandler h = upstreamTls.newHandler(alloc, host, port);
+    SSLEngine engine = h.engine();
+    SSLParameters p = engine.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    engine.setSSLParameters(p);
+    return h;
   }
 
   RequestAudit audit() {
