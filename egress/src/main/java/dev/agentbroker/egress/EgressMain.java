@@ -128,7 +128,10 @@ public final class EgressMain {
                 ? PolicyCompiler.load(settings.policyFile().get())
                 : AllowlistSource.embeddedPolicy();
       }
-      List<String> problems = Allowlist.problems(policy.egress(), settings);
+      List<String> problems = new ArrayList<>(Allowlist.problems(policy.egress(), settings));
+      if (!text.lines().anyMatch(l -> l.startsWith("version:"))) {
+        injectSettings(file).ifPresent(i -> problems.addAll(i.problems(policy.egress())));
+      }
       if (!problems.isEmpty()) {
         problems.forEach(p -> err.println(file + " " + p));
         return 1;

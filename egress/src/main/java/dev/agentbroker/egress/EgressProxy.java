@@ -174,6 +174,10 @@ public final class EgressProxy implements AutoCloseable {
       Injector injector = null;
       try {
         if (inject.isPresent()) {
+          List<String> problems = inject.get().problems(source.current().policy());
+          if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+          }
           injector = Injector.start(inject.get(), audit::submit, clock, injectTokens);
         }
         server =

@@ -1,5 +1,6 @@
 package dev.agentbroker.egress.internal.inject;
 
+import dev.agentbroker.policy.EgressPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -72,6 +73,20 @@ public record InjectSettings(
   public InjectSettings {
     users = List.copyOf(users);
     hosts = List.copyOf(hosts);
+  }
+
+  /**
+   * Cross-check with the policy: an injected user that no client entry names could never be
+   * intercepted (connections carry the user only where the policy accepts it).
+   */
+  public List<String> problems(EgressPolicy policy) {
+    List<String> out = new ArrayList<>();
+    for (String u : users) {
+      if (!policy.proxyUsers().contains(u)) {
+        out.add("inject.users: '" + u + "' is not a proxy_user of the policy's egress.clients");
+      }
+    }
+    return out;
   }
 
   /** True when {@code host} (normalised, lower case) is one of the intercepted names. */

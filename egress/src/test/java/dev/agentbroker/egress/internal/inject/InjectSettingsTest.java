@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentbroker.egress.EgressMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InjectSettingsTest {
   private static final String MINIMAL =
@@ -43,6 +49,37 @@ class InjectSettingsTest {
     assertFalse(s.intercepts("githubusercontent.com"));
     assertFalse(s.intercepts("api.anthropic.com"));
     assertFalse(s.intercepts("evilgithub.com"));
+  }
+
+  @Test
+  void checkConfigRefusesAnInjectedUserThePolicyDoesNotName(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nidentities: []\negress:\n  groups: {github: [github.com]}\n  clients:\n"
+            + "    - {cidr: 10.0.0.0/8, profile: autonomous, groups: [github], proxy_user: sandbox-1}\n");
+    String settings =
+        "policy_file: policy.yaml\ngroups: {github: {ports: [443]}}\n"
+            + "proxy_users: {sandbox-1: {password_sha256: \""
+            + "0".repeat(64)
+            + "\"}}\n"
+            + MINIMAL;
+    Files.writeString(dir.resolve("ok.yaml"), settings);
+    Files.writeString(
+        dir.resolve("bad.yaml"), settings.replace("users: [sandbox-1]", "users: [sandbox-2]"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(
+        0,
+        EgressMain.checkConfig(
+            new String[] {"check-config", dir.resolve("ok.yaml").toString()}, o, e),
+        err.toString());
+    assertEquals(
+        1,
+        EgressMain.checkConfig(
+            new String[] {"check-config", dir.resolve("bad.yaml").toString()}, o, e));
+    assertTrue(
+        err.toString().contains("inject.users: 'sandbox-2' is not a proxy_user"), err.toString());
   }
 
   @Test
