@@ -97,6 +97,20 @@ class InjectApiTest {
   }
 
   @Test
+  void aRefusedMintIsA502WithTheBrokersCodeInTheLog() throws Exception {
+    assertEquals(201, h.register("run-api-7", "svc-a").statusCode());
+    h.broker.refuseWith = "policy_denied";
+    Result r = curl("-i", h.apiUrl("/repos/acme/svc-a"));
+    assertTrue(r.output().contains("HTTP/1.1 502"), r.output());
+    assertTrue(r.output().contains("\"code\":\"mint_failed\""), r.output());
+    assertTrue(h.logs.toString().contains("reason=mint_failed status=502"), h.logs.toString());
+    assertTrue(h.logs.toString().contains("mint_code=policy_denied"), h.logs.toString());
+    assertTrue(h.api.paths.isEmpty());
+    h.broker.refuseWith = null;
+    assertTrue(curl(h.apiUrl("/repos/acme/svc-a")).output().endsWith("\n200\n"), "mints again");
+  }
+
+  @Test
   void withoutARegisteredRunNothingIsForwarded() throws Exception {
     Result r = curl("-i", h.apiUrl("/repos/acme/svc-a"));
     assertTrue(r.output().contains("\"code\":\"no_run\""), r.output());

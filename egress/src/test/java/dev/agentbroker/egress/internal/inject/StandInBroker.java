@@ -40,6 +40,10 @@ final class StandInBroker implements AutoCloseable {
   final List<JsonNode> mints = new CopyOnWriteArrayList<>();
   final List<String> revoked = new CopyOnWriteArrayList<>();
   final List<String> tokens = new CopyOnWriteArrayList<>();
+
+  /** While set, every mint is refused with this problem code (as the broker's policy would). */
+  volatile String refuseWith;
+
   private final Map<String, String> leases = new ConcurrentHashMap<>();
   private final HttpServer server;
   private final GitHubSimulator sim;
@@ -92,6 +96,10 @@ final class StandInBroker implements AutoCloseable {
 
   private void mint(HttpExchange x, JsonNode body) throws IOException, InterruptedException {
     mints.add(body);
+    if (refuseWith != null) {
+      send(x, 403, "{\"type\":\"about:blank\",\"status\":403,\"code\":\"" + refuseWith + "\"}");
+      return;
+    }
     long installation =
         body.path("owner").asText().equals("acme")
             ? SimulatorFixture.DEMO_ACME_INSTALLATION_ID
