@@ -47,6 +47,12 @@ import org.bouncycastle.util.io.pem.PemWriter;
 public final class CertificateAuthority {
   private static final String SIGNATURE = "SHA256withECDSA";
 
+  /**
+   * Leaves cached at most: a {@code *.suffix} host pattern admits any number of names, and a
+   * sandbox must not grow the cache without bound. Beyond it the cache starts over.
+   */
+  static final int MAX_LEAVES = 1024;
+
   /** Tolerates a client whose clock runs a little behind ours. */
   private static final Duration BACKDATE = Duration.ofMinutes(5);
 
@@ -111,6 +117,9 @@ public final class CertificateAuthority {
     Leaf l = leaves.get(host);
     if (l == null || now.isAfter(l.renewAfter())) {
       l = issue(host, now);
+      if (leaves.size() >= MAX_LEAVES) {
+        leaves.clear();
+      }
       leaves.put(host, l);
     }
     return l.context();
@@ -120,6 +129,10 @@ public final class CertificateAuthority {
   public X509Certificate leaf(String host) {
     serverContext(host);
     return leaves.get(host).cert();
+  }
+
+  int cachedLeaves() {
+    return leaves.size();
   }
 
   /** The key pair of {@code host}'s current leaf: for test servers that stand in for upstreams. */

@@ -40,6 +40,14 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void theCacheIsBounded() {
+    for (int i = 0; i <= CertificateAuthority.MAX_LEAVES + 5; i++) {
+      ca.serverContext("h" + i + ".githubusercontent.com");
+    }
+    assertTrue(ca.cachedLeaves() <= CertificateAuthority.MAX_LEAVES);
+  }
+
+  @Test
   void onlyTheCertificateIsExported() {
     String pem = ca.certificatePem();
     assertTrue(pem.startsWith("-----BEGIN CERTIFICATE-----"));
