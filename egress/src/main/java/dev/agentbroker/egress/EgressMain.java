@@ -4,6 +4,7 @@ import dev.agentbroker.egress.internal.Allowlist;
 import dev.agentbroker.egress.internal.AllowlistSource;
 import dev.agentbroker.egress.internal.BufferedLineHandler;
 import dev.agentbroker.egress.internal.SettingsParser;
+import dev.agentbroker.egress.internal.inject.InjectSettings;
 import dev.agentbroker.policy.CompiledPolicy;
 import dev.agentbroker.policy.PolicyCompiler;
 import dev.agentbroker.policy.PolicyException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
@@ -65,6 +67,7 @@ public final class EgressMain {
     EgressProxy.Builder builder = EgressProxy.builder(config);
     if (file != null) {
       builder.settingsFile(file);
+      builder.inject(injectSettings(file));
     }
     EgressProxy proxy = builder.start();
     CountDownLatch stop = new CountDownLatch(1);
@@ -96,6 +99,13 @@ public final class EgressMain {
         Files.readString(file, StandardCharsets.UTF_8), file.toString(), base);
   }
 
+  /** The settings file's {@code inject:} section (ADR 0017); empty when absent or off. */
+  public static Optional<InjectSettings> injectSettings(Path file) throws IOException {
+    Path base = file.toAbsolutePath().getParent();
+    return InjectSettings.parse(
+        Files.readString(file, StandardCharsets.UTF_8), file.toString(), base);
+  }
+
   /** {@code check-config FILE}: a settings file or a policy file; prints every problem. */
   public static int checkConfig(String[] args, PrintStream out, PrintStream err) {
     if (args.length != 2) {
@@ -112,12 +122,16 @@ public final class EgressMain {
         settings = embeddedSettings();
       } else {
         settings = loadSettings(file);
+        injectSettings(file);
         policy =
             settings.policyFile().isPresent()
                 ? PolicyCompiler.load(settings.policyFile().get())
                 : AllowlistSource.embeddedPolicy();
       }
-      List<String> problems = Allowlist.problems(policy.egress(), settings);
+      List<String> problems = new ArrayList<>(Allowlist.problems(policy.egress(), settings));
+      if (!text.lines().anyMatch(l -> l.startsWith("version:"))) {
+        injectSettings(file).ifPresent(i -> problems.addAll(i.problems(policy.egress())));
+      }
       if (!problems.isEmpty()) {
         problems.forEach(p -> err.println(file + " " + p));
         return 1;

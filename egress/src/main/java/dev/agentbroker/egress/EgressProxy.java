@@ -9,6 +9,9 @@ import dev.agentbroker.egress.internal.DecisionSink;
 import dev.agentbroker.egress.internal.MetricsServer;
 import dev.agentbroker.egress.internal.ProxyMetrics;
 import dev.agentbroker.egress.internal.ProxyServer;
+import dev.agentbroker.egress.internal.inject.InjectSettings;
+import dev.agentbroker.egress.internal.inject.Injector;
+import dev.agentbroker.egress.internal.inject.TokenSource;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -33,6 +36,7 @@ public final class EgressProxy implements AutoCloseable {
   private final AuditSink audit;
   private final PrometheusMeterRegistry registry;
   private final ScheduledExecutorService reloader;
+  private final Injector injector;
 
   private EgressProxy(
       ProxyServer server,
@@ -40,7 +44,9 @@ public final class EgressProxy implements AutoCloseable {
       AllowlistSource allowlist,
       AuditSink audit,
       PrometheusMeterRegistry registry,
-      ScheduledExecutorService reloader) {
+      ScheduledExecutorService reloader,
+      Injector injector) {
+    this.injector = injector;
     this.server = server;
     this.metricsServer = metricsServer;
     this.allowlist = allowlist;
@@ -72,6 +78,11 @@ public final class EgressProxy implements AutoCloseable {
     return registry.scrape();
   }
 
+  /** The {@code inject: github} mode (CA, runs, registration API), when configured. */
+  public Optional<Injector> injector() {
+    return Optional.ofNullable(injector);
+  }
+
   /** Checks the policy and settings files now; true when a new allowlist was installed. */
   public boolean reloadNow() {
     return allowlist.reload();
@@ -85,6 +96,9 @@ public final class EgressProxy implements AutoCloseable {
       metricsServer.close();
     }
     server.close();
+    if (injector != null) {
+      injector.close();
+    }
     audit.close();
   }
 
@@ -95,6 +109,8 @@ public final class EgressProxy implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Consumer<EgressDecision> listener;
     private Optional<Path> settingsFile = Optional.empty();
+    private Optional<InjectSettings> inject = Optional.empty();
+    private TokenSource injectTokens;
 
     private Builder(EgressConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -122,6 +138,18 @@ public final class EgressProxy implements AutoCloseable {
       return this;
     }
 
+    /** Turns on the {@code inject: github} mode (the settings file's {@code inject:} section). */
+    public Builder inject(Optional<InjectSettings> settings) {
+      this.inject = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Where the injector gets tokens instead of the configured broker (tests). */
+    public Builder injectTokens(TokenSource tokens) {
+      this.injectTokens = tokens;
+      return this;
+    }
+
     /** Binds every listener before returning; throws (and releases everything) on failure. */
     public EgressProxy start() throws Exception {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -143,7 +171,15 @@ public final class EgressProxy implements AutoCloseable {
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("egress-reload"));
       ProxyServer server = null;
       MetricsServer metricsServer = null;
+      Injector injector = null;
       try {
+        if (inject.isPresent()) {
+          List<String> problems = inject.get().problems(source.current().policy());
+          if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+          }
+          injector = Injector.start(inject.get(), audit::submit, clock, injectTokens);
+        }
         server =
             ProxyServer.start(
                 config,
@@ -151,7 +187,8 @@ public final class EgressProxy implements AutoCloseable {
                 resolver,
                 new DecisionSink(metrics, audit, listener),
                 metrics,
-                clock);
+                clock,
+                injector);
         if (config.metricsListen().isPresent()) {
           metricsServer = MetricsServer.start(registry::scrape, config.metricsListen().get());
         }
@@ -164,7 +201,7 @@ public final class EgressProxy implements AutoCloseable {
                 + server.transport()
                 + "), metrics on "
                 + (metricsServer == null ? "-" : metricsServer.address()));
-        return new EgressProxy(server, metricsServer, source, audit, registry, reloader);
+        return new EgressProxy(server, metricsServer, source, audit, registry, reloader, injector);
       } catch (Exception | Error e) {
         reloader.shutdownNow();
         if (metricsServer != null) {
@@ -172,6 +209,9 @@ public final class EgressProxy implements AutoCloseable {
         }
         if (server != null) {
           server.close();
+        }
+        if (injector != null) {
+          injector.close();
         }
         audit.close();
         throw e;

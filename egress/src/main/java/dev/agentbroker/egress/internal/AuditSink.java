@@ -56,7 +56,21 @@ public final class AuditSink implements AutoCloseable {
         event,
         (appended, failure) -> {
           if (failure != null) {
-            failed(d, failure);
+            failed(d.id(), d.event(), failure);
+          }
+        });
+  }
+
+  /** An event built elsewhere (one per injected request), appended and reported the same way. */
+  public void submit(AuditEvent event) {
+    if (journal == null) {
+      return;
+    }
+    journal.appendAsync(
+        event,
+        (appended, failure) -> {
+          if (failure != null) {
+            failed(event.eventId(), event.action(), failure);
           }
         });
   }
@@ -65,7 +79,7 @@ public final class AuditSink implements AutoCloseable {
    * Every failure is counted; the log line is rate-limited to one a second with the count, because
    * a line per failure would add work exactly when the proxy is already behind.
    */
-  private void failed(EgressDecision d, AuditUnavailableException e) {
+  private void failed(String id, String eventName, AuditUnavailableException e) {
     metrics.auditFailure(e.reason().name().toLowerCase(Locale.ROOT));
     failedSinceLog.incrementAndGet();
     long now = System.nanoTime();
@@ -83,9 +97,9 @@ public final class AuditSink implements AutoCloseable {
               + ": "
               + e.getMessage()
               + "), latest id="
-              + d.id()
+              + id
               + " event="
-              + d.event());
+              + eventName);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.egress.EgressDecision;
+import dev.agentbroker.egress.internal.inject.InjectSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -31,6 +32,9 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final int RELAY = 3;
   private static final int CLOSING = 4;
 
+  /** An intercepted tunnel ({@code inject: github}): its {@link InjectSession} moves the bytes. */
+  private static final int INJECT = 5;
+
   /** Resolved addresses tried in turn when connecting fails fast. */
   static final int MAX_ADDRESSES = 3;
 
@@ -57,6 +61,8 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private String group = "-";
   private Channel upstream;
   private Relay relay;
+  private boolean intercept;
+  private InjectSession inject;
   private byte[] leftover;
   private List<ByteBuf> earlyBytes;
   private int earlyLength;
@@ -140,6 +146,9 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext c) {
+    if (closeReason == null && inject != null) {
+      closeReason = inject.closeReason();
+    }
     closeReason = closeReason == null ? "client_closed" : closeReason;
     phase = CLOSING;
     if (upstream != null) {
@@ -199,6 +208,8 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     Allowlist.Allow allow = r.allow();
+    intercept =
+        r.plain() == null && ctx.injector() != null && ctx.injector().intercepts(user, host);
     if (allow.address().isPresent()) {
       connect(List.of(allow.address().get()), 0, r.plain());
       return;
@@ -312,7 +323,24 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
     ctx.metrics().activeTunnels().incrementAndGet();
     ctx.metrics().setupNanos(phaseNanos - headNanos);
     emit("egress.connect", Outcomes.ALLOWED, "allowed", plain == null ? 200 : 0);
-    relay.start(leftover, earlyBytes, plain);
+    if (intercept) {
+      phase = INJECT;
+      inject =
+          ctx.injector()
+              .open(
+                  client,
+                  upstream,
+                  id,
+                  clientText,
+                  user,
+                  host,
+                  port,
+                  leftover,
+                  earlyBytes,
+                  Responses.established());
+    } else {
+      relay.start(leftover, earlyBytes, plain);
+    }
     earlyBytes = null;
     leftover = null;
   }
@@ -327,10 +355,11 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
       deny(504, "resolve_timeout");
     } else if (phase == CONNECTING && now - phaseNanos >= l.connectTimeout().toNanos()) {
       deny(502, "connect_failed");
-    } else if (phase == RELAY) {
+    } else if (phase == RELAY || phase == INJECT) {
+      long active = phase == INJECT ? inject.lastActive() : relay.lastActive();
       if (now - phaseNanos >= l.maxTunnelLifetime().toNanos()) {
         end("lifetime_exceeded");
-      } else if (now - relay.lastActive() >= l.idleTimeout().toNanos() + tick) {
+      } else if (now - active >= l.idleTimeout().toNanos() + tick) {
         // lastActive is the previous sweep's time, up to a tick stale: one tick of slack so the
         // idle timeout never fires early.
         end("idle_timeout");
@@ -346,12 +375,25 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   long takeUnreportedUp() {
+    if (inject != null) {
+      long d = inject.bytesUp() - reportedInjectUp;
+      reportedInjectUp = inject.bytesUp();
+      return d;
+    }
     return relay == null ? 0 : relay.takeUnreportedUp();
   }
 
   long takeUnreportedDown() {
+    if (inject != null) {
+      long d = inject.bytesDown() - reportedInjectDown;
+      reportedInjectDown = inject.bytesDown();
+      return d;
+    }
     return relay == null ? 0 : relay.takeUnreportedDown();
   }
+
+  private long reportedInjectUp;
+  private long reportedInjectDown;
 
   private void finish() {
     if (finished) {
@@ -396,8 +438,8 @@ public final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 port,
                 address,
                 group,
-                relay == null ? 0 : relay.bytesUp(),
-                relay == null ? 0 : relay.bytesDown(),
+                inject != null ? inject.bytesUp() : relay == null ? 0 : relay.bytesUp(),
+                inject != null ? inject.bytesDown() : relay == null ? 0 : relay.bytesDown(),
                 now - acceptedMillis));
   }
 }

@@ -2,6 +2,7 @@ package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.egress.EgressConfig.Limits;
 import dev.agentbroker.egress.Resolver;
+import dev.agentbroker.egress.internal.inject.Injector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.net.Inet4Address;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
  *     cloned per connection
  * @param upstream6 the same for IPv6 origins
  * @param resolveExecutor where blocking DNS lookups run (never an event loop)
+ * @param injector the {@code inject: github} mode, or null when off
  */
 public record ProxyContext(
     Bootstrap upstream4,
@@ -31,7 +33,8 @@ public record ProxyContext(
     ProxyMetrics metrics,
     Limiter limiter,
     Clock clock,
-    Map<EventLoop, Sweeper> sweepers) {
+    Map<EventLoop, Sweeper> sweepers,
+    Injector injector) {
 
   /**
    * The connector for {@code target}'s family: a socket of the target's own family needs no

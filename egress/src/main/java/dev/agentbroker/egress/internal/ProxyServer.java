@@ -2,6 +2,7 @@ package dev.agentbroker.egress.internal;
 
 import dev.agentbroker.egress.EgressConfig;
 import dev.agentbroker.egress.Resolver;
+import dev.agentbroker.egress.internal.inject.Injector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -67,7 +68,8 @@ public final class ProxyServer implements AutoCloseable {
       Resolver resolver,
       DecisionSink decisions,
       ProxyMetrics metrics,
-      Clock clock)
+      Clock clock,
+      Injector injector)
       throws Exception {
     Transport transport = Transport.create(config.transport(), config.eventLoops());
     ThreadPoolExecutor resolvers =
@@ -116,7 +118,8 @@ public final class ProxyServer implements AutoCloseable {
               metrics,
               new Limiter(limits.maxTunnelsPerClient(), limits.maxTunnelsTotal()),
               clock,
-              Map.copyOf(sweepers));
+              Map.copyOf(sweepers),
+              injector);
       List<InetSocketAddress> bound = new ArrayList<>();
       for (InetSocketAddress at : config.listen()) {
         bound.add(listen(transport, ctx, at, servers));

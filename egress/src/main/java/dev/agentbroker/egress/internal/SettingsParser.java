@@ -41,7 +41,9 @@ public final class SettingsParser {
           "allow_wildcard_listen",
           "limits",
           "groups",
-          "proxy_users");
+          "proxy_users",
+          // Read by InjectSettings (the inject: github mode).
+          "inject");
   private static final Set<String> LIMITS =
       Set.of(
           "max_request_line_bytes",

@@ -101,6 +101,22 @@ public final class GitHttpHost implements AutoCloseable {
   static GitHttpHost start(
       GitHubSimulator sim, Path workDir, List<String> repoNames, int port, long maxBodyBytes)
       throws IOException {
+    return start(sim, workDir, repoNames, port, maxBodyBytes, List.of());
+  }
+
+  /**
+   * As {@link #start(GitHubSimulator, Path, List, int)} with a request-body limit and a leaf
+   * certificate that also names {@code extraDnsNames}: an intercepting proxy that verifies the
+   * upstream as {@code github.com} can then be pointed at this host.
+   */
+  public static GitHttpHost start(
+      GitHubSimulator sim,
+      Path workDir,
+      List<String> repoNames,
+      int port,
+      long maxBodyBytes,
+      List<String> extraDnsNames)
+      throws IOException {
     Objects.requireNonNull(sim, "sim");
     Objects.requireNonNull(repoNames, "repos");
     Path root = Files.createDirectories(workDir.toAbsolutePath().normalize());
@@ -110,7 +126,7 @@ public final class GitHttpHost implements AutoCloseable {
     ScheduledExecutorService watchdog = null;
     ExecutorService workers = null;
     try {
-      TlsMaterial tls = TlsMaterial.generate();
+      TlsMaterial tls = TlsMaterial.generate(extraDnsNames);
       BareRepos repos = BareRepos.create(root, home, repoNames);
       server =
           HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);

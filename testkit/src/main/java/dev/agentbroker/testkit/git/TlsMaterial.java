@@ -63,6 +63,13 @@ final class TlsMaterial {
 
   /** Generates fresh keys and certificates; nothing is written to disk. */
   static TlsMaterial generate() {
+    return generate(java.util.List.of());
+  }
+
+  /**
+   * As {@link #generate()}, the leaf also naming {@code extraDnsNames} (e.g. {@code github.com}).
+   */
+  static TlsMaterial generate(java.util.List<String> extraDnsNames) {
     try {
       Instant now = Instant.now();
       Date from = Date.from(now.minus(BACKDATE));
@@ -91,13 +98,7 @@ final class TlsMaterial {
       leafBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       leafBuilder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-              }));
+          Extension.subjectAlternativeName, false, new GeneralNames(sans(extraDnsNames)));
       leafBuilder.addExtension(
           Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
       leafBuilder.addExtension(
@@ -128,6 +129,14 @@ final class TlsMaterial {
     return new JcaX509CertificateConverter()
         .getCertificate(
             builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuer.getPrivate())));
+  }
+
+  private static GeneralName[] sans(java.util.List<String> extra) {
+    java.util.List<GeneralName> names = new java.util.ArrayList<>();
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    extra.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+    return names.toArray(new GeneralName[0]);
   }
 
   /** Positive random serials, so two runs never present the same issuer/serial pair. */
