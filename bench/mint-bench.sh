@@ -4,19 +4,24 @@
 # simulator — the physical floor of one extra HTTP hop — in the same run, at 1, 16 and 64
 # concurrent callers. Not a test: it prints a table for docs/performance.md.
 # Usage: bench/mint-bench.sh [seconds-per-point]   (needs wrk: apt-get install wrk)
+#   BROKER_JAR=path   another build of the broker (e.g. a worktree of an older commit, for a
+#                     before/after table in the same session); SKIP_BUILD=1 to use what is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR="${1:-15}"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 2; }
-./mvnw -B -q install -DskipTests
-./mvnw -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -q install -DskipTests
+  ./mvnw -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+fi
+BROKER_JAR="${BROKER_JAR:-broker/target/quarkus-app/quarkus-run.jar}"
 CP="testkit/target/classes:$(cat testkit/target/classpath.txt)"
 WORK="$(mktemp -d /tmp/mint-bench.XXXXXX)"
 BROKER_PORT=18080 HOP_PORT=18081
 cleanup() { kill "${DEMO_PID:-}" "${HOP_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain broker/target/quarkus-app/quarkus-run.jar "$WORK" "$BROKER_PORT" --bench > "$WORK/demo.out" 2>&1 &
+java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain "$BROKER_JAR" "$WORK" "$BROKER_PORT" --bench > "$WORK/demo.out" 2>&1 &
 DEMO_PID=$!
 for _ in $(seq 1 120); do grep -q READY "$WORK/demo.out" 2>/dev/null && break; sleep 0.5; done
 grep -q READY "$WORK/demo.out" || { cat "$WORK/demo.out"; exit 1; }
@@ -40,6 +45,9 @@ DUR_SAVED="$DUR"; DUR="$WARM"
 run "http://127.0.0.1:$BROKER_PORT" 16 >/dev/null; run "http://127.0.0.1:$HOP_PORT" 16 >/dev/null
 DUR="$DUR_SAVED"
 
+echo "broker: $BROKER_JAR; $(grep -o 'started in [0-9.]*s' "$WORK/broker.log" | head -1) (Quarkus' own start-up figure)"
+# The journal's disk, in the same run: one fsync is what a mint's single journal wait costs.
+java bench/FsyncProbe.java "$WORK" 200
 echo "machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1)"
 printf '| callers | broker req/s | broker p50 ms | broker p99 ms | hop req/s | hop p50 ms | hop p99 ms | req/s ratio hop/broker | p50 ratio broker/hop | errors (broker/hop) |\n|---|---|---|---|---|---|---|---|---|---|\n'
 for c in 1 16 64; do
