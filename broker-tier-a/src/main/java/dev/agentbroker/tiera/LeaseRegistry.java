@@ -144,6 +144,11 @@ public final class LeaseRegistry {
     return contexts.size();
   }
 
+  /** Distinct (identity, issuer, owner, repositories) values held: for tests. */
+  int distinctTargets() {
+    return contexts.targets();
+  }
+
   private void forget(StoredLease lease) {
     size.decrementAndGet();
     contexts.release(lease.context());

@@ -78,5 +78,6 @@ class LeaseRegistryModelTest {
     registry.purgeExpired();
     assertEquals(0, registry.size());
     assertEquals(0, registry.distinctContexts());
+    assertEquals(0, registry.distinctTargets());
   }
 }

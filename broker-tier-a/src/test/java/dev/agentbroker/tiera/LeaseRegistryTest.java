@@ -63,18 +63,24 @@ class LeaseRegistryTest {
     big.put(b);
     big.put(other);
     assertEquals(2, big.distinctContexts());
+    assertEquals(
+        1, big.distinctTargets(), "other subject, same identity/issuer/owner/repositories");
     Lease ra = big.get(a.leaseId()).orElseThrow();
     Lease rb = big.get(b.leaseId()).orElseThrow();
     assertSame(ra.issuer(), rb.issuer());
     assertSame(ra.subject(), rb.subject());
     assertSame(ra.repositories(), rb.repositories());
-    assertEquals("run-2", big.get(other.leaseId()).orElseThrow().subject());
+    Lease ro = big.get(other.leaseId()).orElseThrow();
+    assertEquals("run-2", ro.subject());
+    assertSame(ra.issuer(), ro.issuer());
+    assertSame(ra.repositories(), ro.repositories());
 
     big.remove(a);
     assertEquals(2, big.distinctContexts(), "b still holds the shared context");
     big.remove(b);
     big.remove(other);
     assertEquals(0, big.distinctContexts(), "contexts go with their last lease");
+    assertEquals(0, big.distinctTargets());
     assertEquals(0, big.size());
   }
 

@@ -9,33 +9,23 @@ import java.util.Objects;
  * per distinct value, so a lease pays one reference for all five fields instead of five Strings and
  * a list of its own.
  */
-public final class LeaseContext {
-  private final String identityId;
-  private final String issuer;
+public final class LeaseContext extends Pooled {
+  final LeaseTarget target;
   private final String subject;
-  private final String owner;
-  private final List<String> repositories;
   private final int hash;
 
-  /** Leases holding this instance; changed only inside {@link LeaseContexts}' map operations. */
-  int refs;
-
-  LeaseContext(
-      String identityId, String issuer, String subject, String owner, List<String> repositories) {
-    this.identityId = identityId;
-    this.issuer = issuer;
+  LeaseContext(LeaseTarget target, String subject) {
+    this.target = target;
     this.subject = subject;
-    this.owner = owner;
-    this.repositories = List.copyOf(repositories);
-    this.hash = Objects.hash(identityId, issuer, subject, owner, this.repositories);
+    this.hash = 31 * target.hashCode() + Objects.hashCode(subject);
   }
 
   public String identityId() {
-    return identityId;
+    return target.identityId;
   }
 
   public String issuer() {
-    return issuer;
+    return target.issuer;
   }
 
   public String subject() {
@@ -43,22 +33,19 @@ public final class LeaseContext {
   }
 
   public String owner() {
-    return owner;
+    return target.owner;
   }
 
   public List<String> repositories() {
-    return repositories;
+    return target.repositories;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof LeaseContext c
         && hash == c.hash
-        && Objects.equals(identityId, c.identityId)
-        && Objects.equals(issuer, c.issuer)
         && Objects.equals(subject, c.subject)
-        && Objects.equals(owner, c.owner)
-        && repositories.equals(c.repositories);
+        && target.equals(c.target);
   }
 
   @Override
@@ -68,6 +55,12 @@ public final class LeaseContext {
 
   @Override
   public String toString() {
-    return "LeaseContext[" + identityId + ", " + owner + ", " + repositories + "]";
+    return "LeaseContext["
+        + target.identityId
+        + ", "
+        + target.owner
+        + ", "
+        + target.repositories
+        + "]";
   }
 }

@@ -1,45 +1,42 @@
 package dev.agentbroker.tiera.internal;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reference-counted interning of {@link LeaseContext}s: equal contexts of live leases share one
- * instance, and a context is forgotten when its last lease goes, so the pool never outgrows the
- * leases it serves. Counts change only inside {@link ConcurrentHashMap#compute} for the context's
- * key, which runs atomically per key.
+ * Interned {@link LeaseContext}s, two levels deep: (identity, issuer, owner, repositories) and then
+ * (that, subject). Equal contexts of live leases share one instance; a context and its target are
+ * forgotten with their last lease, so the pools never outgrow the registry.
  */
 public final class LeaseContexts {
-  private final ConcurrentHashMap<LeaseContext, LeaseContext> pool = new ConcurrentHashMap<>();
+  private final RefCountedPool<LeaseTarget> targets = new RefCountedPool<>();
+  private final RefCountedPool<LeaseContext> contexts = new RefCountedPool<>();
 
   /** The shared instance equal to these fields, counted as held once more. */
   public LeaseContext acquire(
       String identityId, String issuer, String subject, String owner, List<String> repositories) {
-    LeaseContext probe = new LeaseContext(identityId, issuer, subject, owner, repositories);
-    return pool.compute(
-        probe,
-        (k, existing) -> {
-          LeaseContext c = existing == null ? k : existing;
-          c.refs++;
-          return c;
-        });
+    LeaseTarget target = targets.acquire(new LeaseTarget(identityId, issuer, owner, repositories));
+    LeaseContext probe = new LeaseContext(target, subject);
+    LeaseContext context = contexts.acquire(probe);
+    if (context != probe) {
+      targets.release(target); // the pooled context already holds the (same) target
+    }
+    return context;
   }
 
-  /** One holder of {@code context} is gone; the last one removes it from the pool. */
+  /** One holder of {@code context} (from {@link #acquire}) is gone. */
   public void release(LeaseContext context) {
-    pool.computeIfPresent(
-        context,
-        (k, existing) -> {
-          if (existing != context) {
-            // Not the pooled instance (cannot happen for a context from acquire): leave it alone.
-            return existing;
-          }
-          return --existing.refs == 0 ? null : existing;
-        });
+    if (contexts.release(context)) {
+      targets.release(context.target);
+    }
   }
 
   /** Distinct contexts held by at least one lease. */
   public int size() {
-    return pool.size();
+    return contexts.size();
+  }
+
+  /** Distinct (identity, issuer, owner, repositories) held by at least one lease. */
+  public int targets() {
+    return targets.size();
   }
 }
