@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,6 +80,66 @@ class LeaseRegistryModelTest {
     }
     clock.advance(Duration.ofHours(1));
     registry.purgeExpired();
+    assertEquals(0, registry.size());
+    assertEquals(0, registry.distinctContexts());
+    assertEquals(0, registry.distinctTargets());
+  }
+
+  @Test
+  void concurrentPutsReadsAndRemovalsKeepCountsAndContextsExact() throws Exception {
+    Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
+    LeaseRegistry registry = new LeaseRegistry(new MutableClock(t0), Integer.MAX_VALUE);
+    int threads = 4;
+    int perThread = 5_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<List<Lease>>> kept = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int seed = t;
+      kept.add(
+          pool.submit(
+              () -> {
+                Random random = new Random(seed);
+                List<Lease> mine = new ArrayList<>();
+                go.await();
+                for (int i = 0; i < perThread; i++) {
+                  String token = "ghs_" + seed + "_" + i;
+                  Lease l =
+                      new Lease(
+                          registry.newLeaseId(),
+                          "id-" + random.nextInt(3), // contexts shared across threads
+                          "iss",
+                          "sub",
+                          "acme",
+                          List.of("svc-a"),
+                          TokenHashes.sha256Hex(token),
+                          t0.plusSeconds(3600),
+                          token);
+                  registry.put(l);
+                  if (!registry.get(l.leaseId()).orElseThrow().equals(l)) {
+                    throw new AssertionError("read back differs: " + l);
+                  }
+                  if (random.nextBoolean()) {
+                    registry.remove(l);
+                  } else {
+                    mine.add(l);
+                  }
+                }
+                return mine;
+              }));
+    }
+    go.countDown();
+    List<Lease> all = new ArrayList<>();
+    for (Future<List<Lease>> f : kept) {
+      all.addAll(f.get());
+    }
+    pool.shutdown();
+    assertEquals(all.size(), registry.size());
+    for (Lease l : all) {
+      assertEquals(l, registry.get(l.leaseId()).orElse(null));
+    }
+    assertEquals(3, registry.distinctContexts());
+    all.forEach(registry::remove);
     assertEquals(0, registry.size());
     assertEquals(0, registry.distinctContexts());
     assertEquals(0, registry.distinctTargets());
