@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as two longs, expiry as numbers, the token as ASCII bytes, the token's SHA-256 recomputed when
  * read) in striped open-addressing tables, and the identity, issuer, subject, owner and
  * repositories are one interned {@link LeaseContext} shared by every lease with the same values.
- * About 110 bytes per lease with a classic 40-character token (docs/performance.md, "Lease
+ * About 114 bytes per lease with a classic 40-character token (docs/performance.md, "Lease
  * memory"). {@link #get} builds a {@link Lease} from that on demand.
  */
 public final class LeaseRegistry {

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentbroker.audit.TokenHashes;
 import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.testkit.github.InstallationTokens;
+import dev.agentbroker.tiera.internal.LeaseContexts;
+import dev.agentbroker.tiera.internal.StoredLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -223,5 +225,14 @@ class LeaseRegistryTest {
     assertFalse(read.toString().contains(token.substring(4)), read.toString());
     assertTrue(read.toString().contains(held.leaseId()));
     assertFalse(registry.toString().contains(token));
+    StoredLease stored =
+        new StoredLease(
+            1,
+            2,
+            T0,
+            new LeaseContexts().acquire("i", "iss", "sub", "acme", List.of("svc-a")),
+            token);
+    assertEquals(token, stored.token());
+    assertFalse(stored.toString().contains(token.substring(4)), stored.toString());
   }
 }
