@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issued tokens kept in memory, only until they expire, so they can be revoked early. Bounded: a
@@ -29,13 +30,27 @@ public final class LeaseRegistry {
   private final LeaseTable[] tables = new LeaseTable[STRIPES];
   private final LeaseContexts contexts = new LeaseContexts();
   private final AtomicInteger size = new AtomicInteger();
+  private final AtomicLong bytes = new AtomicLong();
   private final Clock clock;
   private final int capacity;
+  private final long byteBudget;
   private final SecureRandom random = new SecureRandom();
 
+  /** At most {@code capacity} leases, whatever memory their tokens take. */
   public LeaseRegistry(Clock clock, int capacity) {
+    this(clock, capacity, Long.MAX_VALUE);
+  }
+
+  /**
+   * At most {@code capacity} leases and at most {@code byteBudget} bytes of heap for them (each
+   * counted at {@link StoredLease#footprint}): with GitHub's ~520-character tokens a lease costs
+   * five times a classic one, and a full registry must refuse mints before the heap runs out,
+   * because a broker that dies of it loses every lease and so the revocation of every token.
+   */
+  public LeaseRegistry(Clock clock, int capacity, long byteBudget) {
     this.clock = clock;
     this.capacity = capacity;
+    this.byteBudget = byteBudget;
     for (int i = 0; i < STRIPES; i++) {
       tables[i] = new LeaseTable();
     }
@@ -46,8 +61,9 @@ public final class LeaseRegistry {
     return LeaseIds.format(random.nextLong(), random.nextLong());
   }
 
+  /** Room for one more lease: under the capacity and under the byte budget. */
   public boolean hasRoom() {
-    return size.get() < capacity;
+    return size.get() < capacity && bytes.get() < byteBudget;
   }
 
   /**
@@ -70,11 +86,13 @@ public final class LeaseRegistry {
             lease.repositories());
     long high = LeaseIds.high(lease.leaseId());
     long low = LeaseIds.low(lease.leaseId());
-    StoredLease replaced =
-        table(high, low).put(new StoredLease(high, low, lease.expiresAt(), context, lease.token()));
+    StoredLease stored = new StoredLease(high, low, lease.expiresAt(), context, lease.token());
+    StoredLease replaced = table(high, low).put(stored);
+    bytes.addAndGet(stored.footprint());
     if (replaced == null) {
       size.incrementAndGet();
     } else {
+      bytes.addAndGet(-replaced.footprint());
       contexts.release(replaced.context());
     }
   }
@@ -149,8 +167,14 @@ public final class LeaseRegistry {
     return contexts.targets();
   }
 
+  /** Estimated heap held by the leases (see {@link StoredLease#footprint}). */
+  public long bytes() {
+    return bytes.get();
+  }
+
   private void forget(StoredLease lease) {
     size.decrementAndGet();
+    bytes.addAndGet(-lease.footprint());
     contexts.release(lease.context());
   }
 

@@ -83,6 +83,7 @@ class LeaseRegistryModelTest {
     assertEquals(0, registry.size());
     assertEquals(0, registry.distinctContexts());
     assertEquals(0, registry.distinctTargets());
+    assertEquals(0, registry.bytes());
   }
 
   @Test
@@ -143,5 +144,6 @@ class LeaseRegistryModelTest {
     assertEquals(0, registry.size());
     assertEquals(0, registry.distinctContexts());
     assertEquals(0, registry.distinctTargets());
+    assertEquals(0, registry.bytes());
   }
 }

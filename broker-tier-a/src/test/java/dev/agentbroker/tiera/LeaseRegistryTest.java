@@ -128,6 +128,28 @@ class LeaseRegistryTest {
   }
 
   @Test
+  void theByteBudgetRefusesLongTokensBeforeTheCount() {
+    LeaseRegistry budgeted = new LeaseRegistry(clock, 1000, 2_000);
+    String stateless = InstallationTokens.statelessSample(424242, 51_000_001L);
+    Lease first = lease("s", stateless, T0.plusSeconds(60));
+    budgeted.put(first);
+    long one = budgeted.bytes();
+    assertTrue(one >= 48 + 16 + stateless.length(), "counts the object and the token: " + one);
+    budgeted.put(lease("s", stateless, T0.plusSeconds(60)));
+    budgeted.put(lease("s", stateless, T0.plusSeconds(60)));
+    assertTrue(budgeted.hasRoom(), budgeted.bytes() + " bytes");
+    budgeted.put(lease("s", stateless, T0.plusSeconds(60)));
+    assertFalse(budgeted.hasRoom(), budgeted.bytes() + " bytes, 4 leases");
+
+    budgeted.remove(first);
+    assertTrue(budgeted.hasRoom());
+    assertEquals(3 * one, budgeted.bytes());
+    clock.advance(Duration.ofSeconds(60));
+    budgeted.purgeExpired();
+    assertEquals(0, budgeted.bytes());
+  }
+
+  @Test
   void removeNeedsTheSameToken() {
     Lease held = lease("s", InstallationTokens.classic(), T0.plusSeconds(60));
     registry.put(held);

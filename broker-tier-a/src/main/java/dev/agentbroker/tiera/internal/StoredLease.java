@@ -30,6 +30,18 @@ public final class StoredLease {
     this.token = isAscii(token) ? token.getBytes(StandardCharsets.US_ASCII) : token;
   }
 
+  /**
+   * Heap this lease holds, for the registry's byte budget: this object (48), its token (array
+   * header 16 + one byte per character, or a String of two bytes per character) rounded up to 8,
+   * and 8 for its share of the hash table (4-byte slots at most 3/4 and usually about half full).
+   * Shared contexts are not counted: they are amortised over their leases (docs/performance.md).
+   */
+  public long footprint() {
+    long tokenBytes =
+        token instanceof byte[] b ? 16L + b.length : 24L + 16L + 2L * ((String) token).length();
+    return 48 + ((tokenBytes + 7) & ~7L) + 8;
+  }
+
   public LeaseContext context() {
     return context;
   }

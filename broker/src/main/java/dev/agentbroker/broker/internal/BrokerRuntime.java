@@ -85,7 +85,10 @@ public class BrokerRuntime {
             g.installationCacheTtl(),
             g.installationMissTtl());
     github = GitHubAppClient.create(settings, signer, clock);
-    leases = new LeaseRegistry(clock, config.leases().capacity());
+    // Half the heap at most for leases: a full registry refuses mints (503) before the JVM dies
+    // of OutOfMemoryError and takes every lease, and so every early revocation, with it.
+    leases =
+        new LeaseRegistry(clock, config.leases().capacity(), Runtime.getRuntime().maxMemory() / 2);
     tokens = new TokenService(policy::current, github, journal, leases, clock);
     authenticator = new CallerAuthenticator(config.jwt(), clock);
     LOG.infof(
