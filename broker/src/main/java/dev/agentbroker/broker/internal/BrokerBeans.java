@@ -101,7 +101,10 @@ public class BrokerBeans {
   @Produces
   @Singleton
   LeaseRegistry leases(ConfigCheck checked) {
-    return new LeaseRegistry(clock, config.leases().capacity());
+    // Half the heap at most for leases: a full registry refuses mints (503) before the JVM dies
+    // of OutOfMemoryError and takes every lease, and so every early revocation, with it.
+    return new LeaseRegistry(
+        clock, config.leases().capacity(), Runtime.getRuntime().maxMemory() / 2);
   }
 
   @Produces

@@ -12,22 +12,27 @@ import java.util.Optional;
  * HTTPS git host, the broker fast-jar and the egress proxy as child processes), then a banner with
  * a ready-to-paste {@code curl} and {@code ./agent} command.
  *
- * <p>Usage: {@code DemoMain <broker-jar> <work-dir> [port] [--bench]}; the egress proxy starts when
- * {@code DEMO_EGRESS_CLASSPATH} names its classpath. {@code --bench} keeps quiet, lifts the rate
- * limits and writes the caller token to {@code work-dir/caller.jwt} for load drivers.
+ * <p>Usage: {@code DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens]}; the
+ * egress proxy starts when {@code DEMO_EGRESS_CLASSPATH} names its classpath. {@code --bench} keeps
+ * quiet, lifts the rate limits and writes the caller token to {@code work-dir/caller.jwt} for load
+ * drivers. {@code --classic-tokens}: the simulator mints 40-character tokens (GitHub's format until
+ * 2026) instead of ~520-character stateless ones. The broker JVM's options come from {@value
+ * BrokerJvm#ENV} (default {@value BrokerJvm#DEFAULT_OPTS}).
  */
 public final class DemoMain {
   private DemoMain() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: DemoMain <broker-jar> <work-dir> [port] [--bench]");
+      System.err.println(
+          "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
     Path work = Path.of(args[1]).toAbsolutePath();
     int port = args.length > 2 && !args[2].startsWith("--") ? Integer.parseInt(args[2]) : 8080;
     boolean bench = List.of(args).contains("--bench");
+    boolean classic = List.of(args).contains("--classic-tokens");
     if (!Files.isRegularFile(jar)) {
       System.err.println("broker jar not found: " + jar + " (run ./mvnw -B install -DskipTests)");
       System.exit(2);
@@ -46,7 +51,9 @@ public final class DemoMain {
         Optional.ofNullable(System.getenv("DEMO_EGRESS_CLASSPATH")).filter(s -> !s.isBlank());
     DemoStack stack;
     try {
-      stack = DemoStack.start(new DemoStack.Options(jar, work, port, egress, extra, bench));
+      stack =
+          DemoStack.start(
+              new DemoStack.Options(jar, work, port, egress, extra, bench, "", classic));
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
       System.exit(1);

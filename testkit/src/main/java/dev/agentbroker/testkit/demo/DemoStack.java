@@ -46,7 +46,8 @@ public final class DemoStack implements AutoCloseable {
 
   /**
    * What to start. {@code extraIdentities}: policy identities (YAML list items, indented like the
-   * demo policy's) added to the demo policy, e.g. for a test issuer.
+   * demo policy's) added to the demo policy, e.g. for a test issuer. {@code classicTokens}: the
+   * simulator mints 40-character tokens instead of GitHub's ~520-character stateless ones.
    */
   public record Options(
       Path brokerJar,
@@ -55,7 +56,28 @@ public final class DemoStack implements AutoCloseable {
       Optional<String> egressClasspath,
       Map<String, String> extraBrokerEnv,
       boolean brokerOutputToFile,
-      String extraIdentities) {
+      String extraIdentities,
+      boolean classicTokens) {
+    /** Stateless tokens, as GitHub mints them. */
+    public Options(
+        Path brokerJar,
+        Path work,
+        int brokerPort,
+        Optional<String> egressClasspath,
+        Map<String, String> extraBrokerEnv,
+        boolean brokerOutputToFile,
+        String extraIdentities) {
+      this(
+          brokerJar,
+          work,
+          brokerPort,
+          egressClasspath,
+          extraBrokerEnv,
+          brokerOutputToFile,
+          extraIdentities,
+          false);
+    }
+
     /** The demo's own set-up: no extra identities. */
     public Options(
         Path brokerJar,
@@ -64,7 +86,15 @@ public final class DemoStack implements AutoCloseable {
         Optional<String> egressClasspath,
         Map<String, String> extraBrokerEnv,
         boolean brokerOutputToFile) {
-      this(brokerJar, work, brokerPort, egressClasspath, extraBrokerEnv, brokerOutputToFile, "");
+      this(
+          brokerJar,
+          work,
+          brokerPort,
+          egressClasspath,
+          extraBrokerEnv,
+          brokerOutputToFile,
+          "",
+          false);
     }
   }
 
@@ -115,7 +145,10 @@ public final class DemoStack implements AutoCloseable {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       Files.writeString(policy, text.replace("egress:\n", options.extraIdentities() + "egress:\n"));
     }
-    sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), Clock.systemUTC());
+    sim =
+        GitHubSimulator.start(
+            SimulatorFixture.demo(appKey.getPublic()).withStatelessTokens(!options.classicTokens()),
+            Clock.systemUTC());
     git = GitHttpHost.start(sim, work.resolve("git"), GIT_REPOS);
     git.writeCaPem(work.resolve("git-ca.pem"));
 
@@ -163,7 +196,7 @@ public final class DemoStack implements AutoCloseable {
     env.put("BROKER_BREAKGLASS_OIDC_CLIENT_ID", SSO_CLIENT);
     env.put("BROKER_BREAKGLASS_OIDC_CLIENT_SECRET", clientSecret);
     env.putAll(options.extraBrokerEnv());
-    ProcessBuilder pb = new ProcessBuilder(List.of("java", "-jar", options.brokerJar().toString()));
+    ProcessBuilder pb = new ProcessBuilder(BrokerJvm.command(options.brokerJar(), System.getenv()));
     pb.environment().putAll(env);
     if (options.brokerOutputToFile()) {
       pb.redirectErrorStream(true).redirectOutput(work.resolve("broker.log").toFile());
