@@ -12,13 +12,13 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /** What the broker recorded about one request: its decision lines and its journal events. */
-final class ExitRecords {
+public final class ExitRecords {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ExitRecords() {}
 
   /** The decision lines naming {@code requestId}, once at least one has reached the log file. */
-  static List<String> lines(String requestId) throws IOException {
+  public static List<String> lines(String requestId) throws IOException {
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20))
@@ -26,7 +26,7 @@ final class ExitRecords {
     return linesNow(requestId);
   }
 
-  static List<String> linesNow(String requestId) throws IOException {
+  public static List<String> linesNow(String requestId) throws IOException {
     String marker = "request_id=" + requestId;
     return Files.readAllLines(BrokerTestEnv.logFile).stream()
         .filter(l -> l.contains("action=") && (l.endsWith(marker) || l.contains(marker + " ")))
@@ -34,7 +34,7 @@ final class ExitRecords {
   }
 
   /** The journal events carrying {@code requestId}; an append is durable before the answer. */
-  static List<JsonNode> events(String requestId) throws IOException {
+  public static List<JsonNode> events(String requestId) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(BrokerTestEnv.dir.resolve("journal"))) {
       for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
