@@ -36,11 +36,9 @@ public final class ProblemMappers {
   @ServerExceptionMapper
   public Response notAllowed(
       NotAllowedException e, ContainerRequestContext ctx, HttpServerRequest http) {
-    return Response.fromResponse(
-            simple(
-                ErrorCode.INVALID_REQUEST, "method_not_allowed", "method not allowed", ctx, http))
-        .status(405)
-        .build();
+    return withStatus(
+        simple(ErrorCode.INVALID_REQUEST, "method_not_allowed", "method not allowed", ctx, http),
+        405);
   }
 
   @ServerExceptionMapper
@@ -62,10 +60,8 @@ public final class ProblemMappers {
       LOG.errorf("request failed: %s", e.getClass().getSimpleName());
       return simple(ErrorCode.INTERNAL, "internal_error", "internal error", ctx, http);
     }
-    return Response.fromResponse(
-            simple(ErrorCode.INVALID_REQUEST, "http_" + status, "bad request", ctx, http))
-        .status(status)
-        .build();
+    return withStatus(
+        simple(ErrorCode.INVALID_REQUEST, "http_" + status, "bad request", ctx, http), status);
   }
 
   @ServerExceptionMapper
@@ -74,6 +70,14 @@ public final class ProblemMappers {
     // Log the type and the stack for operators; the message could echo input, so not to callers.
     LOG.error("unexpected error", e);
     return simple(ErrorCode.INTERNAL, "internal_error", "internal error", ctx, http);
+  }
+
+  /** The refusal with its own status, unless it became {@code 503 audit_unavailable}. */
+  private static Response withStatus(Response r, int status) {
+    if (r.getStatus() != ErrorCode.INVALID_REQUEST.status()) {
+      return r;
+    }
+    return Response.fromResponse(r).status(status).build();
   }
 
   private Response simple(
