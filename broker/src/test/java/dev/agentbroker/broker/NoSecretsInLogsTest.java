@@ -64,6 +64,34 @@ class NoSecretsInLogsTest {
         .post("/token")
         .then()
         .statusCode(401);
+    // Pre-decision exits (ADR 0019): a secret pasted into a malformed or wrongly typed body of an
+    // authenticated caller (journaled, without body text), and a forged token on /verbs (a line).
+    String inBadBody = "ghs_" + "B".repeat(36);
+    String inTextBody = "ghs_" + "T".repeat(36);
+    secrets.addAll(List.of(inBadBody, inTextBody));
+    given()
+        .header("Authorization", bearer(launcher("agent-launcher")))
+        .contentType("application/json")
+        .body("{\"owner\":\"" + inBadBody + "\",")
+        .post("/token")
+        .then()
+        .statusCode(400);
+    given()
+        .header("Authorization", bearer(launcher("agent-launcher")))
+        .contentType("text/plain")
+        .body(inTextBody)
+        .post("/verbs/create-repo")
+        .then()
+        .statusCode(415);
+    String forgedVerb = launcher("agent-launcher") + "x";
+    secrets.add(forgedVerb.substring(0, forgedVerb.length() - 1));
+    given()
+        .header("Authorization", bearer(forgedVerb))
+        .contentType("application/json")
+        .body("{}")
+        .post("/verbs/create-repo")
+        .then()
+        .statusCode(401);
     BrokerTestEnv.sim.faults().failNext(3, 500);
     String failing = launcher("agent-launcher");
     secrets.add(failing);

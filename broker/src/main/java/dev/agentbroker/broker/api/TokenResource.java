@@ -20,7 +20,6 @@ import dev.agentbroker.tiera.RevokeResult;
 import dev.agentbroker.tiera.TokenService;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,8 +32,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tier A over HTTP: mint, explain, revoke. */
@@ -50,11 +53,12 @@ public class TokenResource {
   @Inject BrokerMetrics metrics;
 
   @POST
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Mint a down-scoped installation token (dies within one hour)")
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   public Response mint(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
@@ -62,6 +66,7 @@ public class TokenResource {
     MintResult result;
     try {
       AuthenticatedCaller caller = authenticator.authenticate(authorization);
+      HttpInputs.requireJson(contentType);
       TokenRequest request = TokenRequestParser.parse(body);
       // Tier A owns the rest: policy, rate limits, journal, mint, journal.
       result = tokens.mint(caller.caller(), request, HttpInputs.meta(ctx, http));
@@ -89,12 +94,15 @@ public class TokenResource {
 
   @POST
   @Path("/explain")
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Dry run: the policy decision and exact scope, nothing minted")
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   public Response explain(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      byte[] body) {
     AuthenticatedCaller caller = authenticator.authenticate(authorization);
+    HttpInputs.requireJson(contentType);
     TokenRequest request = TokenRequestParser.parse(body);
     Decision d = tokens.explain(caller.caller(), request);
     ObjectNode out = MAPPER.createObjectNode();
@@ -143,7 +151,8 @@ public class TokenResource {
     if (r instanceof RevokeResult.Refused refused) {
       metrics.revoke(refused.code().wire());
       String detail = refused.code() == ErrorCode.NOT_FOUND ? "no such lease" : "revocation failed";
-      throw new ProblemException(refused.code(), refused.reason(), detail);
+      throw Responses.refusal(
+          refused.code(), refused.reason(), detail, List.of(), Optional.empty(), Map.of());
     }
     metrics.revoke("revoked");
     return Response.noContent().build();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.config.IssuerPresets;
+import dev.agentbroker.broker.http.Attribution;
 import dev.agentbroker.broker.http.ProblemException;
 import dev.agentbroker.policy.Caller;
 import dev.agentbroker.request.ErrorCode;
@@ -127,7 +128,10 @@ public final class CallerAuthenticator {
         claims.put(name, s);
       }
     }
-    return new AuthenticatedCaller(new Caller(issuer, subject, claims), v.name(), v.human());
+    Caller caller = new Caller(issuer, subject, claims);
+    // From here on the request is attributable: an exit the HTTP layer answers is journaled.
+    Attribution.record(caller);
+    return new AuthenticatedCaller(caller, v.name(), v.human());
   }
 
   /**

@@ -19,7 +19,6 @@ import dev.agentbroker.tierb.breakglass.Human;
 import dev.agentbroker.tierb.verbs.VerbInputException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,6 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -73,8 +74,8 @@ public class BreakGlassResource {
   }
 
   @POST
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @Operation(summary = "Request an elevation (installation-wide token or a catalog verb)")
   public Response request(
       @Context HttpHeaders headers,
@@ -83,6 +84,7 @@ public class BreakGlassResource {
       @Context HttpServerRequest http) {
     HumanCallers.Acting a = callers.resolve(headers);
     Human me = a.human();
+    HttpInputs.requireJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     JsonNode json =
         callers.checkStep(a, headers, HttpInputs.jsonObject(body, MAX_BODY), null, null);
     BreakGlassRequest r;
@@ -101,8 +103,8 @@ public class BreakGlassResource {
 
   @POST
   @Path("/{id}/approve")
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @Operation(summary = "Approve another human's pending request (body: {\"id\": \"…\"})")
   public Response approve(
       @Context HttpHeaders headers,
@@ -110,14 +112,14 @@ public class BreakGlassResource {
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = step(headers, checked(id), body, Set.of());
+    Human me = step(headers, id, body, Set.of());
     return answer(breakGlass.service().approve(me, id, HttpInputs.meta(ctx, http)), 200);
   }
 
   @POST
   @Path("/{id}/deny")
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @Operation(summary = "Deny a pending request (body: {\"id\": \"…\", \"reason\": \"…\"})")
   public Response deny(
       @Context HttpHeaders headers,
@@ -126,9 +128,11 @@ public class BreakGlassResource {
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
     HumanCallers.Acting a = callers.resolve(headers);
+    HttpInputs.requireJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+    String grant = checked(id);
     JsonNode json =
         callers.checkStep(
-            a, headers, HttpInputs.jsonObject(body, MAX_BODY), checked(id), Set.of("reason"));
+            a, headers, HttpInputs.jsonObject(body, MAX_BODY), grant, Set.of("reason"));
     JsonNode reason = json.get("reason");
     if (reason == null || !reason.isTextual()) {
       throw new ProblemException(
@@ -142,8 +146,8 @@ public class BreakGlassResource {
 
   @POST
   @Path("/{id}/use")
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @Operation(
       summary =
           "Use your approved grant, once (body: {\"id\": \"…\"}): the token or the verb's result")
@@ -153,14 +157,19 @@ public class BreakGlassResource {
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
-    Human me = step(headers, checked(id), body, Set.of());
+    Human me = step(headers, id, body, Set.of());
     return answer(breakGlass.service().use(me, id, HttpInputs.meta(ctx, http)), 200);
   }
 
-  /** Resolves the caller and checks a state change's body (id, and origin + CSRF for a session). */
+  /**
+   * Resolves the caller first (nothing of the request is checked for a stranger), then the content
+   * type, the path's grant id and the state change's body (id, and origin + CSRF for a session).
+   */
   private Human step(HttpHeaders headers, String id, byte[] body, Set<String> allowed) {
     HumanCallers.Acting a = callers.resolve(headers);
-    callers.checkStep(a, headers, HttpInputs.jsonObject(body, MAX_BODY), id, allowed);
+    HttpInputs.requireJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+    String grant = checked(id);
+    callers.checkStep(a, headers, HttpInputs.jsonObject(body, MAX_BODY), grant, allowed);
     return a.human();
   }
 

@@ -5,7 +5,9 @@ import dev.agentbroker.broker.auth.AuthenticatedCaller;
 import dev.agentbroker.broker.auth.CallerAuthenticator;
 import dev.agentbroker.broker.breakglass.signin.BrowserSignIn;
 import dev.agentbroker.broker.breakglass.signin.Sessions;
+import dev.agentbroker.broker.http.Attribution;
 import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.policy.Caller;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.Violation;
 import dev.agentbroker.tierb.breakglass.Human;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,7 +49,9 @@ public class HumanCallers {
     if (authorization == null) {
       Optional<Sessions.Session> s = signIn.session(headers);
       if (s.isPresent()) {
-        return new Acting(s.get().human(), s);
+        Human h = s.get().human();
+        Attribution.record(new Caller(h.issuer(), h.subject(), Map.of()));
+        return new Acting(h, s);
       }
     }
     AuthenticatedCaller c = authenticator.authenticate(authorization);

@@ -8,6 +8,7 @@ import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.request.RequestMeta;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 
 /**
@@ -41,6 +42,29 @@ public final class HttpInputs {
       throw invalid("malformed_json", "the body must be a JSON object");
     }
     return n;
+  }
+
+  /**
+   * Refuses a body that is not declared {@code application/json} ({@code 415
+   * unsupported_media_type}). Resources call it after authenticating, instead of declaring
+   * {@code @Consumes}: a JAX-RS media-type mismatch is refused while routing, before the caller is
+   * known, and ADR 0019 journals the refusals of authenticated callers.
+   */
+  public static void requireJson(String contentType) {
+    MediaType t;
+    try {
+      t = contentType == null ? null : MediaType.valueOf(contentType);
+    } catch (IllegalArgumentException e) {
+      t = null;
+    }
+    if (t == null
+        || !"application".equalsIgnoreCase(t.getType())
+        || !"json".equalsIgnoreCase(t.getSubtype())) {
+      throw new ProblemException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported_media_type",
+          "send Content-Type: application/json");
+    }
   }
 
   /** Request id and client address for audit events and decision lines. */

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A refusal: ends a request with an RFC 9457 problem document carrying a stable {@code code},
  * rendered by {@link Responses#problem}. Tier A, Tier B and break-glass outcomes all become one of
- * these, so every route answers a refusal the same way.
+ * these ({@link Responses#refusal}, already recorded by the tier), so every route answers a refusal
+ * the same way; one thrown by the HTTP layer itself is recorded by {@link PreDecisionExits}.
  */
 public final class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,6 +22,7 @@ public final class ProblemException extends RuntimeException {
   private final transient List<Violation> violations;
   private final transient Duration retryAfter;
   private final transient Map<String, String> headers;
+  private final boolean recorded;
 
   public ProblemException(ErrorCode code, String reason, String detail) {
     this(code, reason, detail, List.of(), null);
@@ -45,6 +47,17 @@ public final class ProblemException extends RuntimeException {
       List<Violation> violations,
       Duration retryAfter,
       Map<String, String> headers) {
+    this(code, reason, detail, violations, retryAfter, headers, false);
+  }
+
+  ProblemException(
+      ErrorCode code,
+      String reason,
+      String detail,
+      List<Violation> violations,
+      Duration retryAfter,
+      Map<String, String> headers,
+      boolean recorded) {
     super(code.wire() + ": " + reason, null, false, false);
     this.code = code;
     this.reason = reason;
@@ -52,6 +65,7 @@ public final class ProblemException extends RuntimeException {
     this.violations = List.copyOf(violations);
     this.retryAfter = retryAfter;
     this.headers = Map.copyOf(headers);
+    this.recorded = recorded;
   }
 
   public ErrorCode code() {
@@ -76,5 +90,14 @@ public final class ProblemException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /**
+   * Whether a tier already recorded this outcome (its decision line, and its journal event where
+   * the tier journals): {@link Responses#refusal} builds those. Every other refusal is an exit
+   * before a tier decided, which {@link PreDecisionExits} records.
+   */
+  public boolean recorded() {
+    return recorded;
   }
 }

@@ -27,7 +27,9 @@ public final class Responses {
   private Responses() {}
 
   /**
-   * A refused outcome as the exception that ends the request ({@link ProblemMappers} renders it).
+   * A tier's refused outcome as the exception that ends the request ({@link ProblemMappers} renders
+   * it). The tier has already written its decision line and journal event, so it is not recorded
+   * again.
    */
   public static ProblemException refusal(
       ErrorCode code,
@@ -36,7 +38,8 @@ public final class Responses {
       List<Violation> violations,
       Optional<Duration> retryAfter,
       Map<String, String> headers) {
-    return new ProblemException(code, reason, detail, violations, retryAfter.orElse(null), headers);
+    return new ProblemException(
+        code, reason, detail, violations, retryAfter.orElse(null), headers, true);
   }
 
   /** The problem document for {@code p}. */

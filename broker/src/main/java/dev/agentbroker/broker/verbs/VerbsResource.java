@@ -12,7 +12,6 @@ import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.VerbOutcome;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -26,6 +25,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tier B over HTTP. Humans use break-glass, not these routes; agents never see a JIT token. */
@@ -51,17 +52,19 @@ public class VerbsResource {
 
   @POST
   @Path("/{verb}")
-  @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(summary = "Perform an allowlisted verb (dry_run: true returns the plan only)")
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
   public Response call(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @PathParam("verb") String verb,
       byte[] body,
       @Context ContainerRequestContext ctx,
       @Context HttpServerRequest http) {
     AuthenticatedCaller caller = authenticator.authenticate(authorization);
+    HttpInputs.requireJson(contentType);
     if (!VERB.matcher(verb).matches()) {
       throw new ProblemException(ErrorCode.NOT_FOUND, "unknown_verb", "no such verb");
     }

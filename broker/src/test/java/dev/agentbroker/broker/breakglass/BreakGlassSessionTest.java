@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentbroker.broker.ExitRecords;
 import dev.agentbroker.testkit.sso.OidcProvider;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -136,6 +137,34 @@ class BreakGlassSessionTest {
       int status,
       String code,
       String reason) {}
+
+  /** ADR 0019: a session caller is attributed like a bearer caller, so its refusal is journaled. */
+  @Test
+  void aSessionCallersRefusalIsJournaledUnderItsPerson() throws Exception {
+    String carol = flow.signIn("carol");
+    String requestId = "session-" + java.util.UUID.randomUUID();
+    page(carol)
+        .header("X-Request-Id", requestId)
+        .contentType("text/plain")
+        .body(idBody("bg-00000000-0000-0000-0000-000000000000"))
+        .post("/breakglass/requests")
+        .then()
+        .statusCode(415)
+        .body("code", equalTo("unsupported_media_type"));
+    List<com.fasterxml.jackson.databind.JsonNode> events = ExitRecords.events(requestId);
+    assertEquals(1, events.size(), events.toString());
+    com.fasterxml.jackson.databind.JsonNode e = events.get(0);
+    assertEquals("request.refused", e.path("action").asText());
+    assertEquals("denied", e.path("outcome").asText());
+    assertEquals("unsupported_media_type", e.path("reason").asText());
+    assertEquals("POST /breakglass/requests", e.path("details").path("route").asText());
+    assertTrue(!e.path("issuer").asText("").isEmpty() && !e.path("subject").asText("").isEmpty());
+    assertTrue(e.path("identity_id").isMissingNode(), "a human matches no agent identity");
+    List<String> lines = ExitRecords.lines(requestId);
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains("action=request.refused outcome=denied"), lines.get(0));
+    assertTrue(!lines.get(0).contains(carol), "no session id in the line");
+  }
 
   @Test
   void cookieStateChangesNeedTheOriginTheCsrfTokenAndJson() throws Exception {
