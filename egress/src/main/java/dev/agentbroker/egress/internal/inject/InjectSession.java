@@ -242,8 +242,9 @@ public final class InjectSession {
 
   private void refuse(int status, String reason, HttpRequest req) {
     exchange.refused(status, reason);
-    client.writeAndFlush(InjectHttp.problem(status, reason));
+    // Recorded before it is answered: a refusal the client has seen is always in the log.
     injector.audit().end(exchange, status);
+    client.writeAndFlush(InjectHttp.problem(status, reason));
     exchange = null;
     if (req == null || HttpUtil.is100ContinueExpected(req)) {
       // The client waits for 100 before its body: nothing more will come worth reading.

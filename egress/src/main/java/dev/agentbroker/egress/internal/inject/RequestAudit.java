@@ -3,6 +3,7 @@ package dev.agentbroker.egress.internal.inject;
 import dev.agentbroker.audit.AuditEvent;
 import dev.agentbroker.audit.Outcomes;
 import dev.agentbroker.egress.internal.inject.RunRegistry.Run;
+import dev.agentbroker.request.DecisionLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,45 +137,27 @@ public final class RequestAudit {
     sink.accept(b.build());
   }
 
+  /** The canonical decision line ({@link DecisionLog}, as every other decision of the product). */
   static String line(Exchange x, long ms) {
-    StringBuilder b = new StringBuilder(220);
-    b.append("egress.inject id=")
-        .append(x.who.connectionId())
-        .append(" outcome=")
-        .append(x.outcome)
-        .append(" reason=")
-        .append(x.reason)
-        .append(" status=")
-        .append(x.status)
-        .append(" client=")
-        .append(x.who.client())
-        .append(" user=")
-        .append(x.who.user())
-        .append(" run=")
-        .append(safe(x.who.runId()))
-        .append(" method=")
-        .append(safe(x.method))
-        .append(" host=")
-        .append(x.who.host())
-        .append(" path=")
-        .append(safe(x.template))
-        .append(" repo=")
-        .append(safe(x.repository))
-        .append(" bytes_up=")
-        .append(x.up)
-        .append(" bytes_down=")
-        .append(x.down);
-    x.details.forEach((k, v) -> b.append(' ').append(k).append('=').append(safe(v)));
-    return b.append(" ms=").append(ms).toString();
+    DecisionLog line =
+        DecisionLog.of("egress.inject", x.outcome, x.reason)
+            .with("id", x.who.connectionId())
+            .with("status", x.status)
+            .with(DecisionLog.CLIENT_IP, x.who.client())
+            .with("user", x.who.user())
+            .with("run", capped(x.who.runId()))
+            .with("method", capped(x.method))
+            .with("host", x.who.host())
+            .with("path", capped(x.template))
+            .with("repo", capped(x.repository))
+            .with("bytes_up", x.up)
+            .with("bytes_down", x.down);
+    x.details.forEach((k, v) -> line.with(k, capped(v)));
+    return line.with(DecisionLog.LATENCY_MS, ms).render();
   }
 
-  /** Only a guard against log injection: the values were validated before. */
-  private static String safe(String s) {
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 120));
-    for (int i = 0; i < s.length() && i < 120; i++) {
-      char c = s.charAt(i);
-      b.append(c > 0x20 && c < 0x7f && c != '"' && c != '=' ? c : '?');
-    }
-    return b.toString();
+  /** Values were validated before; this only bounds a line's length (the renderer quotes). */
+  private static String capped(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 120);
   }
 }

@@ -77,8 +77,8 @@ class InjectApiTest {
     assertTrue(h.api.paths.isEmpty(), h.api.paths.toString());
     assertTrue(h.broker.mints.isEmpty(), "nothing refused needs a token");
     String logs = h.logs.toString();
-    assertTrue(logs.contains("reason=cross_repository status=403"), logs);
-    assertTrue(logs.contains("reason=endpoint_not_allowed status=403"), logs);
+    assertTrue(logs.matches("(?s).*reason=cross_repository id=\\S+ status=403 .*"), logs);
+    assertTrue(logs.matches("(?s).*reason=endpoint_not_allowed id=\\S+ status=403 .*"), logs);
   }
 
   @Test
@@ -91,8 +91,8 @@ class InjectApiTest {
             h.apiUrl("/repos/acme/svc-a"));
     assertEquals(3, r.output().split("\n200\n", -1).length - 1, r.output());
     String logs = h.logs.toString();
-    assertEquals(1, count(logs, "egress.connect id="), logs);
-    assertEquals(3, count(logs, "egress.inject id="), logs);
+    assertEquals(1, count(logs, "action=egress.connect "), logs);
+    assertEquals(3, count(logs, "action=egress.inject "), logs);
     assertEquals(1, h.broker.mints.size(), "one token for the run, reused");
   }
 
@@ -103,7 +103,9 @@ class InjectApiTest {
     Result r = curl("-i", h.apiUrl("/repos/acme/svc-a"));
     assertTrue(r.output().contains("HTTP/1.1 502"), r.output());
     assertTrue(r.output().contains("\"code\":\"mint_failed\""), r.output());
-    assertTrue(h.logs.toString().contains("reason=mint_failed status=502"), h.logs.toString());
+    assertTrue(
+        h.logs.toString().matches("(?s).*reason=mint_failed id=\\S+ status=502 .*"),
+        h.logs.toString());
     assertTrue(h.logs.toString().contains("mint_code=policy_denied"), h.logs.toString());
     assertTrue(h.api.paths.isEmpty());
     h.broker.refuseWith = null;
@@ -146,7 +148,7 @@ class InjectApiTest {
     // The upstream's own certificate (not the injection CA) and the client's own header.
     assertTrue(r.output().endsWith("\n401\n"), r.output());
     assertEquals(List.of("Bearer client-own"), h.api.authorizations);
-    assertFalse(h.logs.toString().contains("egress.inject id="));
+    assertFalse(h.logs.toString().contains("action=egress.inject "));
   }
 
   @Test

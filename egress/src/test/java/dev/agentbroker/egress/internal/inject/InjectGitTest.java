@@ -65,7 +65,7 @@ class InjectGitTest {
     // The proxy asked the broker for exactly the run's scope.
     assertEquals("acme", h.broker.mints.get(0).path("owner").asText());
     assertEquals("[\"svc-a\"]", h.broker.mints.get(0).path("repositories").toString());
-    assertTrue(h.logs.toString().contains("egress.inject id="), h.logs.toString());
+    assertTrue(h.logs.toString().contains("action=egress.inject "), h.logs.toString());
     assertTrue(
         h.logs.toString().contains("path=/{owner}/{repo}/git-receive-pack repo=acme/svc-a"),
         h.logs.toString());
