@@ -182,6 +182,67 @@ class InjectRunE2ETest {
   }
 
   @Test
+  void sigtermAndTheTimeoutUnregisterTheRun() throws Exception {
+    String sleep = "sleep " + (4000 + System.nanoTime() % 1000);
+    Agent a =
+        Agent.start(
+            env,
+            null,
+            "run",
+            "--inject",
+            "--repo",
+            "acme/svc-a",
+            "--",
+            "sh",
+            "-c",
+            sleep + "; true");
+    Agent.Result r;
+    String runId;
+    try {
+      Processes.await(
+          () -> Processes.anyCommandLineIs(sleep), Duration.ofSeconds(30), "the sandbox to start");
+      runId = runId(a.stderrSoFar());
+      assertTrue(egressLog().contains("inject run registered run=" + runId), egressLog());
+    } finally {
+      a.process.destroy(); // SIGTERM
+      r = a.await(Duration.ofSeconds(30));
+    }
+    assertEquals(143, r.exit(), r.err());
+    assertTrue(r.err().contains("agent.inject run=" + runId + " outcome=unregistered"), r.err());
+    String unregistered = "inject run unregistered run=" + runId;
+    Processes.await(
+        () -> egressLog().contains(unregistered), Duration.ofSeconds(10), "the proxy's log line");
+    assertFalse(Processes.anyCommandLineIs(sleep), "the sandbox died with the launcher");
+
+    r =
+        Agent.run(
+            env,
+            "run",
+            "--inject",
+            "--repo",
+            "acme/svc-a",
+            "--timeout",
+            "2s",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30; true");
+    assertEquals(124, r.exit(), r.err());
+    runId = runId(r.err());
+    assertTrue(r.err().contains("agent.inject run=" + runId + " outcome=unregistered"), r.err());
+    assertEquals(404, control("DELETE", "/runs/" + runId).statusCode(), "already gone");
+    assertEquals(List.of(), Chain.sandboxNamespaces());
+  }
+
+  static String egressLog() {
+    try {
+      return Files.readString(stack.work().resolve("egress.log"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void refusesWithoutTheProxyAndNeverFallsBackToAToken() throws Exception {
     int issued = sim.issuedTokenCount();
     Map<String, String> closed = new LinkedHashMap<>(env);

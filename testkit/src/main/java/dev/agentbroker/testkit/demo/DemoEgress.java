@@ -31,7 +31,23 @@ final class DemoEgress {
   private DemoEgress() {}
 
   /** The files an injecting demo writes for the {@code agent} CLI (all mode 600). */
-  record InjectFiles(int controlPort, Path controlSecret, Path proxySecret) {}
+  record InjectFiles(int controlPort, Path controlSecret, Path proxySecret) {
+    /**
+     * The {@code agent.env} lines for {@code agent run --inject}: no git host CA and no git host
+     * (no credential helper): git talks to "github.com" through the proxy.
+     */
+    String agentEnv() {
+      return "export AGENT_INJECT_CONTROL_URL=http://127.0.0.1:"
+          + controlPort
+          + "\nexport AGENT_INJECT_SECRET_FILE="
+          + controlSecret
+          + "\nexport AGENT_INJECT_PROXY_USER="
+          + INJECT_USER
+          + "\nexport AGENT_INJECT_PROXY_SECRET_FILE="
+          + proxySecret
+          + "\n";
+    }
+  }
 
   /**
    * Writes the settings and starts the proxy on {@code port}; returns the process once it listens.

@@ -293,14 +293,7 @@ public final class DemoStack implements AutoCloseable {
       sb.append("export AGENT_EGRESS_PROXY=127.0.0.1:").append(egressPort).append('\n');
     }
     if (inject != null) {
-      // No git host CA and no credential helper: git talks to "github.com" through the proxy.
-      sb.append("export AGENT_INJECT_CONTROL_URL=http://127.0.0.1:")
-          .append(inject.controlPort())
-          .append('\n');
-      sb.append("export AGENT_INJECT_SECRET_FILE=").append(inject.controlSecret()).append('\n');
-      sb.append("export AGENT_INJECT_PROXY_USER=").append(DemoEgress.INJECT_USER).append('\n');
-      sb.append("export AGENT_INJECT_PROXY_SECRET_FILE=").append(inject.proxySecret()).append('\n');
-      return sb.toString();
+      return sb.append(inject.agentEnv()).toString();
     }
     sb.append("export AGENT_GIT_HOST=localhost:").append(git.port()).append('\n');
     sb.append("export AGENT_CA_FILE=").append(work.resolve("git-ca.pem")).append('\n');
