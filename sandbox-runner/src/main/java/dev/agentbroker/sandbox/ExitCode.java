@@ -3,7 +3,7 @@ package dev.agentbroker.sandbox;
 /**
  * The launcher's own exit codes, one per failure class, so scripts can tell "the policy said no"
  * from "the broker is down" without parsing text. {@code agent run} otherwise exits with the
- * sandboxed command's own code; the launcher's codes sit in the 64–76 block (BSD sysexits range)
+ * sandboxed command's own code; the launcher's codes sit in the 64–77 block (BSD sysexits range)
  * plus {@code 124} for the wall clock, like {@code timeout(1)}. Every failure also prints exactly
  * one line on standard error: {@code agent: <wire>: <message>}.
  *
@@ -36,6 +36,11 @@ public enum ExitCode {
   GITHUB_UNAVAILABLE(75, "github_unavailable"),
   /** {@code agent dispatch --wait}: the run finished with a conclusion other than success. */
   RUN_FAILED(76, "run_failed"),
+  /**
+   * {@code agent run --inject}: the egress proxy's registration API is unreachable or refused the
+   * run (or its CA); nothing was started, and no token is ever handed out instead (fail closed).
+   */
+  INJECT_UNAVAILABLE(77, "inject_unavailable"),
   /** The wall clock ran out: the sandbox was stopped and the token revoked. */
   TIMEOUT(124, "timeout");
 

@@ -25,7 +25,7 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens]");
+          "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens] [--inject]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
@@ -33,6 +33,8 @@ public final class DemoMain {
     int port = args.length > 2 && !args[2].startsWith("--") ? Integer.parseInt(args[2]) : 8080;
     boolean bench = List.of(args).contains("--bench");
     boolean classic = List.of(args).contains("--classic-tokens");
+    // The proxy injects the GitHub credential for the sandboxes (agent run --inject, ADR 0017).
+    boolean inject = List.of(args).contains("--inject");
     if (!Files.isRegularFile(jar)) {
       System.err.println("broker jar not found: " + jar + " (run ./mvnw -B install -DskipTests)");
       System.exit(2);
@@ -53,7 +55,7 @@ public final class DemoMain {
     try {
       stack =
           DemoStack.start(
-              new DemoStack.Options(jar, work, port, egress, extra, bench, "", classic));
+              new DemoStack.Options(jar, work, port, egress, extra, bench, "", classic, inject));
     } catch (IllegalStateException e) {
       System.err.println(e.getMessage());
       System.exit(1);
@@ -97,7 +99,17 @@ public final class DemoMain {
             + "\"permissions\":{\"contents\":\"write\",\"pull_requests\":\"write\"}}'");
     lines.add("");
     lines.add("Ask why without minting: the same call to " + base + "/token/explain");
-    if (s.egressProxy().isPresent()) {
+    if (s.injectControlUrl().isPresent()) {
+      lines.add("");
+      lines.add(
+          "Run git in a sandbox that holds no GitHub credential (as root; the egress proxy adds it):");
+      lines.add("");
+      lines.add(". " + rel.resolve("agent.env"));
+      lines.add(
+          "./agent run --inject --runtime bwrap --repo acme/svc-a -- git ls-remote https://github.com:"
+              + s.git().port()
+              + "/acme/svc-a.git");
+    } else if (s.egressProxy().isPresent()) {
       lines.add("");
       lines.add(
           "Run a command in a sandbox (as root; needs bubblewrap, nftables) that reaches the git host only");

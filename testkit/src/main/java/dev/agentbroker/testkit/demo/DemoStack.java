@@ -7,9 +7,7 @@ import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
 import dev.agentbroker.testkit.sso.OidcProvider;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +45,9 @@ public final class DemoStack implements AutoCloseable {
   /**
    * What to start. {@code extraIdentities}: policy identities (YAML list items, indented like the
    * demo policy's) added to the demo policy, e.g. for a test issuer. {@code classicTokens}: the
-   * simulator mints 40-character tokens instead of GitHub's ~520-character stateless ones.
+   * simulator mints 40-character tokens instead of GitHub's ~520-character stateless ones. {@code
+   * inject}: the egress proxy injects the GitHub credential for the sandboxes' proxy user, with the
+   * git host posing as {@code github.com} (ADR 0017; needs {@code egressClasspath}).
    */
   public record Options(
       Path brokerJar,
@@ -57,7 +57,30 @@ public final class DemoStack implements AutoCloseable {
       Map<String, String> extraBrokerEnv,
       boolean brokerOutputToFile,
       String extraIdentities,
-      boolean classicTokens) {
+      boolean classicTokens,
+      boolean inject) {
+    /** No injection. */
+    public Options(
+        Path brokerJar,
+        Path work,
+        int brokerPort,
+        Optional<String> egressClasspath,
+        Map<String, String> extraBrokerEnv,
+        boolean brokerOutputToFile,
+        String extraIdentities,
+        boolean classicTokens) {
+      this(
+          brokerJar,
+          work,
+          brokerPort,
+          egressClasspath,
+          extraBrokerEnv,
+          brokerOutputToFile,
+          extraIdentities,
+          classicTokens,
+          false);
+    }
+
     /** Stateless tokens, as GitHub mints them. */
     public Options(
         Path brokerJar,
@@ -106,6 +129,7 @@ public final class DemoStack implements AutoCloseable {
   private PrivateKey callerKey;
   private URI brokerUrl;
   private int egressPort;
+  private DemoEgress.InjectFiles inject;
 
   private DemoStack(Options options) {
     this.options = options;
@@ -143,13 +167,22 @@ public final class DemoStack implements AutoCloseable {
     Path policy = work.resolve("policy.yaml");
     try (var in = DemoStack.class.getResourceAsStream("/demo/policy.yaml")) {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      Files.writeString(policy, text.replace("egress:\n", options.extraIdentities() + "egress:\n"));
+      text = text.replace("egress:\n", options.extraIdentities() + "egress:\n");
+      Files.writeString(policy, options.inject() ? DemoEgress.injectPolicy(text) : text);
     }
     sim =
         GitHubSimulator.start(
             SimulatorFixture.demo(appKey.getPublic()).withStatelessTokens(!options.classicTokens()),
             Clock.systemUTC());
-    git = GitHttpHost.start(sim, work.resolve("git"), GIT_REPOS);
+    git =
+        GitHttpHost.start(
+            sim,
+            work.resolve("git"),
+            GIT_REPOS,
+            0,
+            GitHttpHost.DEFAULT_MAX_BODY_BYTES,
+            // Injection: the proxy verifies the upstream it connects to as github.com.
+            options.inject() ? List.of("github.com") : List.of());
     git.writeCaPem(work.resolve("git-ca.pem"));
 
     Map<String, String> env = new java.util.LinkedHashMap<>();
@@ -208,7 +241,24 @@ public final class DemoStack implements AutoCloseable {
     children.add(broker);
     brokerUrl = URI.create("http://127.0.0.1:" + options.brokerPort());
     if (options.egressClasspath().isPresent()) {
-      startEgress(work, policy, options.egressClasspath().get());
+      egressPort = freePort();
+      if (options.inject()) {
+        inject = DemoEgress.writeInjectSecrets(work, freePort());
+        Files.writeString(
+            work.resolve("egress-injector.jwt"),
+            callerJwt("egress-injector", Instant.now().plus(Duration.ofHours(8))) + "\n");
+      }
+      children.add(
+          DemoEgress.start(
+              work,
+              policy,
+              options.egressClasspath().get(),
+              egressPort,
+              git.port(),
+              inject,
+              brokerUrl.toString()));
+    } else if (options.inject()) {
+      throw new IllegalArgumentException("inject needs the egress proxy (egressClasspath)");
     }
     if (!awaitReady(brokerUrl, broker)) {
       throw new IllegalStateException(
@@ -240,61 +290,6 @@ public final class DemoStack implements AutoCloseable {
     Files.writeString(work.resolve("agent.env"), agentEnv(work));
   }
 
-  /** The egress proxy, as {@code ./run-egress --config} would start it, allowing the git host. */
-  private void startEgress(Path work, Path policy, String classpath) throws Exception {
-    egressPort = freePort();
-    Path settings = work.resolve("egress.yaml");
-    Files.writeString(
-        settings,
-        "# Demo egress settings: see egress/README.md for every key.\n"
-            + "listen: [\"127.0.0.1:"
-            + egressPort
-            + "\"]\n"
-            + "policy_file: "
-            + policy
-            + "\n"
-            + "audit_dir: "
-            + work.resolve("egress-audit")
-            + "\n"
-            + "groups:\n"
-            + "  github: {ports: [443]}\n"
-            + "  model-apis: {ports: [443]}\n"
-            + "  nix: {ports: [443]}\n"
-            + "  demo-git: {ports: ["
-            + git.port()
-            // The demo's git host is on loopback: internal_hosts alone covers private ranges only,
-            // so loopback must also be listed in allow_ips (egress/README.md).
-            + "], internal_hosts: [localhost], allow_ips: [\"127.0.0.1/32\", \"::1/128\"]}\n");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            List.of(
-                "java",
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                classpath,
-                "dev.agentbroker.egress.EgressMain",
-                "--config",
-                settings.toString()));
-    pb.redirectErrorStream(true).redirectOutput(work.resolve("egress.log").toFile());
-    Process egress = pb.start();
-    children.add(egress);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!egress.isAlive()) {
-        throw new IllegalStateException(
-            "the egress proxy exited: " + Files.readString(work.resolve("egress.log")));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", egressPort), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("the egress proxy did not listen within 30 s");
-  }
-
   private String agentEnv(Path work) {
     StringBuilder sb =
         new StringBuilder("# Settings for ./agent against this demo: . .demo/agent.env\n");
@@ -302,6 +297,9 @@ public final class DemoStack implements AutoCloseable {
     sb.append("export AGENT_CALLER_TOKEN_FILE=").append(work.resolve("caller.jwt")).append('\n');
     if (egressPort > 0) {
       sb.append("export AGENT_EGRESS_PROXY=127.0.0.1:").append(egressPort).append('\n');
+    }
+    if (inject != null) {
+      return sb.append(inject.agentEnv()).toString();
     }
     sb.append("export AGENT_GIT_HOST=localhost:").append(git.port()).append('\n');
     sb.append("export AGENT_CA_FILE=").append(work.resolve("git-ca.pem")).append('\n');
@@ -339,6 +337,18 @@ public final class DemoStack implements AutoCloseable {
   /** {@code 127.0.0.1:PORT} of the egress proxy, when started. */
   public Optional<String> egressProxy() {
     return egressPort > 0 ? Optional.of("127.0.0.1:" + egressPort) : Optional.empty();
+  }
+
+  /** {@code http://127.0.0.1:PORT} of the proxy's registration API, when injecting. */
+  public Optional<URI> injectControlUrl() {
+    return inject == null
+        ? Optional.empty()
+        : Optional.of(URI.create("http://127.0.0.1:" + inject.controlPort()));
+  }
+
+  /** The registration API's bearer secret file, when injecting. */
+  public Optional<Path> injectControlSecret() {
+    return inject == null ? Optional.empty() : Optional.of(inject.controlSecret());
   }
 
   public Path work() {

@@ -82,11 +82,45 @@ abstract class SandboxCommand implements Callable<Integer> {
       description = "Process limit (default: the profile's).")
   String pids;
 
+  @Option(
+      names = "--inject",
+      description =
+          "The sandbox gets no GitHub token: the run is registered at the egress proxy, which adds"
+              + " the credential to the run's GitHub requests (docs/credential-injection.md).")
+  boolean inject;
+
+  @Option(
+      names = "--inject-control-url",
+      paramLabel = "URL",
+      description = "The egress proxy's registration API (env AGENT_INJECT_CONTROL_URL).")
+  String injectControlUrl;
+
+  @Option(
+      names = "--inject-secret-file",
+      paramLabel = "FILE",
+      description = "Bearer secret of the registration API (env AGENT_INJECT_SECRET_FILE).")
+  String injectSecretFile;
+
+  @Option(
+      names = "--inject-proxy-user",
+      paramLabel = "NAME",
+      description = "The proxy user the sandbox uses (env AGENT_INJECT_PROXY_USER).")
+  String injectProxyUser;
+
+  @Option(
+      names = "--inject-proxy-secret-file",
+      paramLabel = "FILE",
+      description = "That proxy user's secret (env AGENT_INJECT_PROXY_SECRET_FILE).")
+  String injectProxySecretFile;
+
   @Parameters(
       paramLabel = "CMD",
       arity = "0..*",
       description = "The command and its arguments (after --).")
   List<String> command = List.of();
+
+  /** The proxy registers a run for at most 24 h; the registration adds a grace to the timeout. */
+  static final Duration MAX_INJECT_TIMEOUT = Duration.ofHours(23);
 
   final Context ctx;
 
@@ -101,6 +135,9 @@ abstract class SandboxCommand implements Callable<Integer> {
     Settings s = Settings.load(ctx.env(), overrides());
     RunRequest r = request(s);
     s.requireBroker();
+    if (r.inject()) {
+      s.requireInject();
+    }
     String runId = HexFormat.of().formatHex(random());
     RunLog log = new RunLog(ctx.err(), settings.quiet, runId);
     BrokerClient broker =
@@ -119,6 +156,10 @@ abstract class SandboxCommand implements Callable<Integer> {
     SettingsOptions.put(m, Settings.RUNTIME, runtime);
     SettingsOptions.put(m, Settings.IMAGE, image);
     SettingsOptions.put(m, Settings.ROOTFS, rootfs);
+    SettingsOptions.put(m, Settings.INJECT_CONTROL_URL, injectControlUrl);
+    SettingsOptions.put(m, Settings.INJECT_SECRET_FILE, injectSecretFile);
+    SettingsOptions.put(m, Settings.INJECT_PROXY_USER, injectProxyUser);
+    SettingsOptions.put(m, Settings.INJECT_PROXY_SECRET_FILE, injectProxySecretFile);
     return m;
   }
 
@@ -155,6 +196,12 @@ abstract class SandboxCommand implements Callable<Integer> {
       long mem = memory == null ? d.memoryBytes() : Values.bytes("--memory", memory);
       double c = cpus == null ? d.cpus() : Values.cpus("--cpus", cpus);
       int p = pids == null ? d.pids() : Values.pids("--pids", pids);
+      if (inject && t.compareTo(MAX_INJECT_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "--timeout "
+                + timeout
+                + " is too long for --inject (at most 23h: the proxy registers a run for 24 h at most)");
+      }
       List<String> cmd = command == null ? List.of() : List.copyOf(command);
       if (interactive() && cmd.isEmpty()) {
         cmd = List.of("/bin/sh");
@@ -172,7 +219,8 @@ abstract class SandboxCommand implements Callable<Integer> {
           p,
           cmd,
           interactive(),
-          settings.quiet);
+          settings.quiet,
+          inject);
     } catch (IllegalArgumentException e) {
       throw new AgentException(ExitCode.USAGE, e.getMessage());
     }

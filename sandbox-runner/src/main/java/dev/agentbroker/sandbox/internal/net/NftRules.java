@@ -40,7 +40,7 @@ public final class NftRules {
             type filter hook input priority filter - 5; policy accept;
             iifname "%2$s" ct state established,related accept
             iifname "%2$s" ip daddr %5$s tcp dport %6$d ct status dnat accept
-            iifname "%2$s" ip daddr %3$s tcp dport %7$d accept
+            %7$s
             iifname "%2$s" meta l4proto tcp reject with tcp reset
             iifname "%2$s" drop
           }
@@ -51,7 +51,18 @@ public final class NftRules {
           }
         }
         """
-        .formatted(table, hostIf, hostAddr, visiblePort, proxyIp, proxyPort, credentialPort);
+        .formatted(
+            table,
+            hostIf,
+            hostAddr,
+            visiblePort,
+            proxyIp,
+            proxyPort,
+            // No credential endpoint (agent run --inject): only the proxy is reachable.
+            credentialPort > 0
+                ? "iifname \"%s\" ip daddr %s tcp dport %d accept"
+                    .formatted(hostIf, hostAddr, credentialPort)
+                : "# no credential endpoint");
   }
 
   /**

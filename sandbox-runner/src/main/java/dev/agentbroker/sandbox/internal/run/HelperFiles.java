@@ -68,13 +68,24 @@ public final class HelperFiles implements AutoCloseable {
   }
 
   public static HelperFiles write(String runId, Optional<Path> extraCa) {
+    return write(runId, extraCa, Optional.empty());
+  }
+
+  /**
+   * {@code injectCa}: the egress proxy's CA certificate ({@code agent run --inject}). Such a run
+   * has no credential endpoint, so the helper and the {@code agent-token} shim are not written; the
+   * CA is appended to the copy of the system bundle (the sandbox still verifies every other host).
+   */
+  public static HelperFiles write(String runId, Optional<Path> extraCa, Optional<String> injectCa) {
     try {
       Path dir =
           Files.createTempDirectory(
               "agent-run-" + runId + "-",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-      executable(dir.resolve(CREDENTIAL_HELPER), HELPER);
-      executable(dir.resolve(TOKEN_SHIM), TOKEN);
+      if (injectCa.isEmpty()) {
+        executable(dir.resolve(CREDENTIAL_HELPER), HELPER);
+        executable(dir.resolve(TOKEN_SHIM), TOKEN);
+      }
       readable(
           dir.resolve("passwd"),
           "root:x:0:0:root:/root:/bin/sh\nagent:x:"
@@ -86,7 +97,8 @@ public final class HelperFiles implements AutoCloseable {
               + ":/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
       readable(
           dir.resolve("group"), "root:x:0:\nagent:x:" + SandboxSpec.UID + ":\nnogroup:x:65534:\n");
-      if (extraCa.isPresent()) {
+      boolean bundled = extraCa.isPresent() || injectCa.isPresent();
+      if (bundled) {
         StringBuilder bundle = new StringBuilder();
         for (Path p : SYSTEM_BUNDLES) {
           if (Files.isReadable(p)) {
@@ -94,10 +106,13 @@ public final class HelperFiles implements AutoCloseable {
             break;
           }
         }
-        bundle.append(Files.readString(extraCa.get())).append('\n');
+        if (extraCa.isPresent()) {
+          bundle.append(Files.readString(extraCa.get())).append('\n');
+        }
+        injectCa.ifPresent(pem -> bundle.append(pem).append('\n'));
         readable(dir.resolve(CA_BUNDLE), bundle.toString());
       }
-      return new HelperFiles(dir, extraCa.isPresent());
+      return new HelperFiles(dir, bundled);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.SANDBOX_FAILED, "cannot write the run's helper files: " + e.getMessage());

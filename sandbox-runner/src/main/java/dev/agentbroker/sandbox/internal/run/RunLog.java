@@ -67,6 +67,30 @@ public final class RunLog {
             + timeout);
   }
 
+  /** An injected run's start: no token here, the egress proxy adds it (ADR 0017). */
+  public void startedInjected(
+      String runtime, RepoRef repo, String proxyUser, String expires, String timeout) {
+    line(
+        false,
+        "agent.run run="
+            + runId
+            + " outcome=started runtime="
+            + runtime
+            + " repo="
+            + repo
+            + " token=none credential=injected proxy_user="
+            + proxyUser
+            + " registration_expires="
+            + expires
+            + " network=proxy-only timeout="
+            + timeout);
+  }
+
+  /** The injected run's end at the egress proxy: unregistered, unknown_run or error. */
+  public void unregistered(String outcome) {
+    line(!"unregistered".equals(outcome), "agent.inject run=" + runId + " outcome=" + outcome);
+  }
+
   public void ended(String outcome, int exit, int revoked, int leases, long ms) {
     ended(outcome, exit, revoked, leases, ms, "");
   }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One {@code agent run} / {@code agent shell}, after every flag was parsed and checked. */
+/**
+ * One {@code agent run} / {@code agent shell}, after every flag was parsed and checked. {@code
+ * inject}: the egress proxy adds the GitHub credential; the sandbox gets none (ADR 0017).
+ */
 public record RunRequest(
     RepoRef repo,
     Map<String, String> permissions,
@@ -22,4 +25,5 @@ public record RunRequest(
     int pids,
     List<String> command,
     boolean interactive,
-    boolean quiet) {}
+    boolean quiet,
+    boolean inject) {}

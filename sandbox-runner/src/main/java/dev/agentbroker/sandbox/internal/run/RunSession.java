@@ -9,6 +9,7 @@ import dev.agentbroker.sandbox.internal.broker.TokenRequestBody;
 import dev.agentbroker.sandbox.internal.credential.CredentialEndpoint;
 import dev.agentbroker.sandbox.internal.credential.TokenCache;
 import dev.agentbroker.sandbox.internal.host.Host;
+import dev.agentbroker.sandbox.internal.inject.InjectClient;
 import dev.agentbroker.sandbox.internal.net.HostCommands;
 import dev.agentbroker.sandbox.internal.net.SandboxNetwork;
 import dev.agentbroker.sandbox.internal.runtime.AppleContainer;
@@ -21,6 +22,8 @@ import dev.agentbroker.sandbox.internal.settings.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +47,18 @@ import java.util.Optional;
  *   <li>always, also on Ctrl-C, SIGTERM and a crashed sandbox: stop and remove the sandbox, revoke
  *       every token the run minted, remove the namespace, firewall table, cgroups and files.
  * </ol>
+ *
+ * <p>With {@code --inject} step 4 registers the run at the egress proxy instead (and fetches its CA
+ * certificate, the only one added to the sandbox's bundle); no token is minted, no credential
+ * endpoint started, and step 7 unregisters the run. A refusal there is exit 77, never a fallback.
  */
 public final class RunSession {
+  /**
+   * A registration outlives the run's timeout by this much: the stop grace and teardown fit in it,
+   * and the unregistration at the end ends it earlier anyway.
+   */
+  static final Duration REGISTRATION_GRACE = Duration.ofMinutes(2);
+
   private final Settings settings;
   private final BrokerClient broker;
   private final Clock clock;
@@ -81,6 +94,11 @@ public final class RunSession {
     boolean appleVm = r.backend() instanceof AppleContainer;
     Optional<HostPort> proxy = settings.egressProxy();
     boolean netns = proxy.isPresent() && !appleVm;
+    if (r.inject() && appleVm) {
+      throw new AgentException(
+          ExitCode.USAGE,
+          "--inject needs a runtime whose network the launcher enforces (not container)");
+    }
     checkRuntime(r, netns);
     TokenRequestBody body = new TokenRequestBody(r.repo(), r.permissions());
     Explanation ex = phases.time("explain", () -> broker.explain(body));
@@ -108,30 +126,54 @@ public final class RunSession {
     try {
       TokenCache cache = null;
       Lease first = null;
-      if (proxy.isPresent()) {
+      Optional<String> injectCa = Optional.empty();
+      Instant registrationExpires = null;
+      if (r.inject()) {
+        registrationExpires = clock.instant().plus(r.timeout()).plus(REGISTRATION_GRACE);
+        injectCa = Optional.of(register(r, ex, registrationExpires, phases));
+      } else if (proxy.isPresent()) {
         cache = new TokenCache(() -> broker.mint(body), clock);
         teardown.tokens(cache);
         TokenCache c = cache;
         first = phases.time("mint", () -> c.get().lease());
       }
       phases.start("setup");
-      HelperFiles files = HelperFiles.write(log.runId(), settings.caFile());
+      HelperFiles files = HelperFiles.write(log.runId(), settings.caFile(), injectCa);
       teardown.files(files);
       SandboxEnv env =
           new SandboxEnv(
-              log.runId(), r.repo(), settings.gitHost(), files.hasCaBundle(), r.interactive());
+              log.runId(),
+              r.repo(),
+              settings.gitHost(),
+              files.hasCaBundle(),
+              r.interactive(),
+              r.inject());
       Optional<String> nsPath = Optional.empty();
       if (netns) {
         SandboxNetwork net = SandboxNetwork.create(host, settings.subnet());
         teardown.network(net);
-        CredentialEndpoint endpoint =
-            CredentialEndpoint.start(
-                net.hostAddress(), net.sandboxAddress(), cache, r.repo(), settings.gitHost(), log);
-        teardown.endpoint(endpoint);
-        net.firewall(proxyAddress, proxy.get().port(), endpoint.port());
-        env.network(
-            "http://" + net.hostAddress() + ":" + proxy.get().port(),
-            "http://" + net.hostAddress() + ":" + endpoint.port());
+        String visibleProxy = net.hostAddress() + ":" + proxy.get().port();
+        if (r.inject()) {
+          // Only the proxy is reachable; the proxy user in its URL is what names the run there.
+          net.firewall(proxyAddress, proxy.get().port(), 0);
+          env.network(
+              InjectClient.proxyUrl(
+                  visibleProxy, settings.injectProxyUser(), settings.injectProxySecretFile()),
+              null);
+        } else {
+          CredentialEndpoint endpoint =
+              CredentialEndpoint.start(
+                  net.hostAddress(),
+                  net.sandboxAddress(),
+                  cache,
+                  r.repo(),
+                  settings.gitHost(),
+                  log);
+          teardown.endpoint(endpoint);
+          net.firewall(proxyAddress, proxy.get().port(), endpoint.port());
+          env.network(
+              "http://" + visibleProxy, "http://" + net.hostAddress() + ":" + endpoint.port());
+        }
         nsPath = Optional.of(net.namespacePath());
       } else if (appleVm && proxy.isPresent()) {
         // A VM the launcher cannot firewall: proxy-preferred, and the token by environment name.
@@ -151,7 +193,14 @@ public final class RunSession {
       }
       Supervisor sup = new Supervisor(plan, host, log);
       teardown.supervisor(sup);
-      if (first != null) {
+      if (r.inject()) {
+        log.startedInjected(
+            r.backend().name(),
+            r.repo(),
+            settings.injectProxyUser(),
+            registrationExpires.toString(),
+            r.timeout().toString());
+      } else if (first != null) {
         log.started(
             r.backend().name(),
             r.repo(),
@@ -185,6 +234,29 @@ public final class RunSession {
         // the hook is running or ran; teardown is idempotent
       }
     }
+  }
+
+  /**
+   * {@code --inject}: registers the run at the egress proxy for exactly the scope the broker's
+   * explain answered (nothing minted here; the proxy mints with its own identity), and returns the
+   * proxy's CA certificate. Registered with the teardown first, so every exit unregisters.
+   */
+  private String register(RunRequest r, Explanation ex, Instant expires, Phases phases) {
+    InjectClient client =
+        new InjectClient(settings.injectControlUrl(), settings.injectSecretFile());
+    // Fail on an unreadable proxy secret before anything is registered.
+    InjectClient.proxyUrl(
+        "127.0.0.1:0", settings.injectProxyUser(), settings.injectProxySecretFile());
+    List<String> repos =
+        ex.scopeRepositories().isEmpty() ? List.of(r.repo().name()) : ex.scopeRepositories();
+    Map<String, String> perms =
+        ex.scopePermissions().isEmpty() ? r.permissions() : ex.scopePermissions();
+    InjectClient.Registration reg =
+        new InjectClient.Registration(
+            log.runId(), settings.injectProxyUser(), r.repo().owner(), repos, perms, expires);
+    phases.time("register", () -> client.register(reg));
+    teardown.injected(client, log.runId());
+    return phases.time("ca", client::caPem);
   }
 
   private void checkRuntime(RunRequest r, boolean netns) {

@@ -23,6 +23,20 @@ final class SandboxEnv {
   private final Map<String, String> values = new LinkedHashMap<>();
 
   SandboxEnv(String runId, RepoRef repo, String gitHost, boolean caBundle, boolean interactive) {
+    this(runId, repo, gitHost, caBundle, interactive, false);
+  }
+
+  /**
+   * {@code injected}: the egress proxy adds the GitHub credential ({@code agent run --inject}), so
+   * git gets no helper at all (any image helper is still reset) and no credential endpoint.
+   */
+  SandboxEnv(
+      String runId,
+      RepoRef repo,
+      String gitHost,
+      boolean caBundle,
+      boolean interactive,
+      boolean injected) {
     values.put("AGENT_SANDBOX", "1");
     values.put("AGENT_RUN_ID", runId);
     values.put("AGENT_REPO", repo.toString());
@@ -36,12 +50,15 @@ final class SandboxEnv {
     }
     String helperKey = "credential.https://" + gitHost;
     List<String[]> git =
-        List.of(
-            new String[] {"credential.helper", ""},
-            new String[] {
-              helperKey + ".helper", SandboxSpec.HELPER_MOUNT + "/" + HelperFiles.CREDENTIAL_HELPER
-            },
-            new String[] {helperKey + ".useHttpPath", "true"});
+        injected
+            ? List.<String[]>of(new String[] {"credential.helper", ""})
+            : List.of(
+                new String[] {"credential.helper", ""},
+                new String[] {
+                  helperKey + ".helper",
+                  SandboxSpec.HELPER_MOUNT + "/" + HelperFiles.CREDENTIAL_HELPER
+                },
+                new String[] {helperKey + ".useHttpPath", "true"});
     values.put("GIT_CONFIG_COUNT", Integer.toString(git.size()));
     for (int i = 0; i < git.size(); i++) {
       values.put("GIT_CONFIG_KEY_" + i, git.get(i)[0]);

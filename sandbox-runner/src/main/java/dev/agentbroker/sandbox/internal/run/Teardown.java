@@ -5,16 +5,18 @@ import dev.agentbroker.sandbox.internal.broker.BrokerClient;
 import dev.agentbroker.sandbox.internal.broker.Lease;
 import dev.agentbroker.sandbox.internal.credential.CredentialEndpoint;
 import dev.agentbroker.sandbox.internal.credential.TokenCache;
+import dev.agentbroker.sandbox.internal.inject.InjectClient;
 import dev.agentbroker.sandbox.internal.net.SandboxNetwork;
 import dev.agentbroker.sandbox.internal.runtime.CgroupLimits;
 import java.util.List;
 
 /**
  * Everything a run must undo, registered as it is created and undone once, in this order: close the
- * credential endpoint, revoke every token while the sandbox is being stopped, then the network
- * namespace and firewall, the cgroups and the helper files. Something registered after the teardown
- * ran (a signal during set-up) is undone at once. Runs from the normal path, from errors and from
- * the JVM's shutdown hook (Ctrl-C, SIGTERM), whichever comes first.
+ * credential endpoint, revoke every token (or unregister the injected run at the egress proxy,
+ * which revokes the proxy's token) while the sandbox is being stopped, then the network namespace
+ * and firewall, the cgroups and the helper files. Something registered after the teardown ran (a
+ * signal during set-up) is undone at once. Runs from the normal path, from errors and from the
+ * JVM's shutdown hook (Ctrl-C, SIGTERM), whichever comes first.
  */
 final class Teardown {
   private final BrokerClient broker;
@@ -25,6 +27,9 @@ final class Teardown {
   private SandboxNetwork network;
   private CgroupLimits cgroups;
   private HelperFiles files;
+  private InjectClient inject;
+  private String injectedRun;
+  private boolean unregistered;
   private boolean done;
   private int revoked;
   private int leases;
@@ -45,6 +50,33 @@ final class Teardown {
     tokens = c;
     if (done) {
       c.close();
+    }
+  }
+
+  /** A run registered at the egress proxy ({@code --inject}): unregistered however the run ends. */
+  synchronized void injected(InjectClient c, String runId) {
+    inject = c;
+    injectedRun = runId;
+    if (done) {
+      unregister();
+    }
+  }
+
+  synchronized boolean unregistered() {
+    return unregistered;
+  }
+
+  private void unregister() {
+    try {
+      boolean known = inject.unregister(injectedRun);
+      unregistered = true;
+      log.unregistered(known ? "unregistered" : "unknown_run");
+    } catch (AgentException e) {
+      // The proxy still ends the run at its expiry (and revokes its token); say so loudly.
+      log.unregistered("error");
+      log.warn(
+          "could not unregister the run at the egress proxy (it ends at its expiry): "
+              + e.getMessage());
     }
   }
 
@@ -114,6 +146,9 @@ final class Teardown {
           log.revokeFailed(l, e.getMessage());
         }
       }
+    }
+    if (inject != null) {
+      unregister();
     }
     if (stopper != null) {
       try {

@@ -32,6 +32,10 @@ public final class Settings {
   public static final String PODMAN_RUNROOT = "AGENT_PODMAN_RUNROOT";
   public static final String DOCKER_NETWORK = "AGENT_DOCKER_NETWORK";
   public static final String GITHUB_API_URL = "AGENT_GITHUB_API_URL";
+  public static final String INJECT_CONTROL_URL = "AGENT_INJECT_CONTROL_URL";
+  public static final String INJECT_SECRET_FILE = "AGENT_INJECT_SECRET_FILE";
+  public static final String INJECT_PROXY_USER = "AGENT_INJECT_PROXY_USER";
+  public static final String INJECT_PROXY_SECRET_FILE = "AGENT_INJECT_PROXY_SECRET_FILE";
   public static final String DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
   public static final String DEFAULT_GIT_HOST = "github.com";
@@ -48,6 +52,7 @@ public final class Settings {
   private Optional<HostPort> egressProxy = Optional.empty();
   private Optional<Path> caFile = Optional.empty();
   private SubnetPool subnet;
+  private Optional<URI> injectControlUrl = Optional.empty();
 
   private Settings(Map<String, String> values) {
     this.values = values;
@@ -135,6 +140,32 @@ public final class Settings {
     } catch (IllegalArgumentException e) {
       problems.add(GITHUB_API_URL + ": '" + RepoRef.printable(api) + "' is not a URL");
     }
+    String control = values.get(INJECT_CONTROL_URL);
+    if (control != null) {
+      try {
+        URI u = URI.create(control);
+        if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null) {
+          problems.add(
+              INJECT_CONTROL_URL
+                  + ": '"
+                  + RepoRef.printable(control)
+                  + "' is not an http URL without credentials (the proxy's loopback registration API)");
+        } else {
+          injectControlUrl =
+              Optional.of(
+                  URI.create(
+                      control.endsWith("/")
+                          ? control.substring(0, control.length() - 1)
+                          : control));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(INJECT_CONTROL_URL + ": '" + RepoRef.printable(control) + "' is not a URL");
+      }
+    }
+    String proxyUser = values.get(INJECT_PROXY_USER);
+    if (proxyUser != null && !proxyUser.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      problems.add(INJECT_PROXY_USER + ": '" + RepoRef.printable(proxyUser) + "' is not a name");
+    }
     String gitHost = gitHost();
     if (!gitHost.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
       problems.add(GIT_HOST + ": '" + RepoRef.printable(gitHost) + "' is not HOST or HOST:PORT");
@@ -181,6 +212,26 @@ public final class Settings {
     throwIf(all);
   }
 
+  /**
+   * {@code agent run --inject}: throws (exit 65) listing every problem plus the injection settings
+   * that are missing (the registration API, its secret, the proxy user and its secret, the proxy).
+   */
+  public void requireInject() {
+    List<String> all = new ArrayList<>();
+    for (String k :
+        List.of(
+            EGRESS_PROXY,
+            INJECT_CONTROL_URL,
+            INJECT_SECRET_FILE,
+            INJECT_PROXY_USER,
+            INJECT_PROXY_SECRET_FILE)) {
+      if (!values.containsKey(k)) {
+        all.add(k + " is not set (needed by --inject)");
+      }
+    }
+    throwIf(all);
+  }
+
   /** Throws (exit 65) listing every problem with the settings that are present. */
   public void requireValid() {
     throwIf(problems);
@@ -208,6 +259,23 @@ public final class Settings {
 
   public Optional<HostPort> egressProxy() {
     return egressProxy;
+  }
+
+  /** The egress proxy's registration API ({@code --inject}); checked by {@link #requireInject}. */
+  public URI injectControlUrl() {
+    return injectControlUrl.orElseThrow();
+  }
+
+  public Path injectSecretFile() {
+    return Path.of(values.get(INJECT_SECRET_FILE)).toAbsolutePath();
+  }
+
+  public String injectProxyUser() {
+    return values.get(INJECT_PROXY_USER);
+  }
+
+  public Path injectProxySecretFile() {
+    return Path.of(values.get(INJECT_PROXY_SECRET_FILE)).toAbsolutePath();
   }
 
   public Optional<String> runtime() {

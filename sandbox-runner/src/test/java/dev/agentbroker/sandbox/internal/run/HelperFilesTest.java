@@ -85,4 +85,42 @@ class HelperFilesTest {
     f.close();
     assertFalse(Files.exists(dir));
   }
+
+  @Test
+  void anInjectedRunGetsTheProxyCaAndNoCredentialHelper() throws Exception {
+    String ca = "-----BEGIN CERTIFICATE-----\nINJECTCA\n-----END CERTIFICATE-----\n";
+    try (HelperFiles f = HelperFiles.write("t4", Optional.empty(), Optional.of(ca))) {
+      try (Stream<Path> s = Files.list(f.dir())) {
+        assertEquals(
+            List.of("ca-bundle.pem", "group", "passwd"),
+            s.map(p -> p.getFileName().toString()).sorted().toList());
+      }
+      assertTrue(f.hasCaBundle());
+      String bundle = Files.readString(f.dir().resolve(HelperFiles.CA_BUNDLE));
+      assertTrue(bundle.contains("INJECTCA"), "the proxy's CA is appended");
+      assertTrue(bundle.indexOf("INJECTCA") > 0, "to the copy of the system bundle");
+    }
+  }
+
+  @Test
+  void anInjectedSandboxHasNoHelperNoEndpointAndTrustsTheBundle() {
+    SandboxEnv env =
+        new SandboxEnv(
+            "r1",
+            dev.agentbroker.sandbox.internal.settings.RepoRef.parse("acme/svc-a"),
+            "github.com",
+            true,
+            false,
+            true);
+    env.network("http://sandbox-1:pw@10.200.0.1:3128", null);
+    Map<String, String> v = env.values();
+    assertEquals("1", v.get("GIT_CONFIG_COUNT"));
+    assertEquals("credential.helper", v.get("GIT_CONFIG_KEY_0"));
+    assertEquals("", v.get("GIT_CONFIG_VALUE_0"));
+    assertFalse(v.containsKey("AGENT_CREDENTIAL_URL"));
+    assertFalse(v.containsKey(SandboxEnv.TOKEN_VAR));
+    assertEquals("/run/agent/ca-bundle.pem", v.get("GIT_SSL_CAINFO"));
+    assertEquals("http://sandbox-1:pw@10.200.0.1:3128", v.get("https_proxy"));
+    assertFalse(v.values().stream().anyMatch(x -> x.contains("git-credential-agent")));
+  }
 }
