@@ -91,7 +91,7 @@ class InjectApiTest {
             h.apiUrl("/repos/acme/svc-a"));
     assertEquals(3, r.output().split("\n200\n", -1).length - 1, r.output());
     String logs = h.logs.toString();
-    assertEquals(1, count(logs, "egress.connect id="), logs);
+    assertEquals(1, count(logs, "action=egress.connect "), logs);
     assertEquals(3, count(logs, "egress.inject id="), logs);
     assertEquals(1, h.broker.mints.size(), "one token for the run, reused");
   }
