@@ -78,6 +78,11 @@ class InjectGitTest {
     assertNotEquals(0, clone.exit());
     assertTrue(clone.output().contains("403"), clone.output());
     assertEquals(before, h.git.requests().size());
+    // The decision line is written as the refused tunnel closes, which git may outrun.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!h.logs.toString().contains("reason=cross_repository") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     assertTrue(h.logs.toString().contains("reason=cross_repository"), h.logs.toString());
   }
 }
