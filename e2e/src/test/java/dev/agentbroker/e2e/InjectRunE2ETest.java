@@ -175,8 +175,19 @@ class InjectRunE2ETest {
         () -> sim.activeTokenCount() == active, Duration.ofSeconds(15), "the lease's revocation");
     String runId = runId(r.err());
     assertEquals(404, control("DELETE", "/runs/" + runId).statusCode(), "unknown_run afterwards");
-    String egressLog = Files.readString(stack.work().resolve("egress.log"));
-    assertTrue(egressLog.contains("reason=cross_repository"), egressLog);
+    // The proxy's log goes through a buffer flushed every 200 ms (egress README): wait for it.
+    Path egressLogFile = stack.work().resolve("egress.log");
+    Processes.await(
+        () -> {
+          try {
+            return text(egressLogFile).contains("reason=cross_repository");
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(5),
+        "the proxy's cross_repository line");
+    String egressLog = Files.readString(egressLogFile);
     assertTrue(egressLog.contains("run=" + runId), egressLog);
     assertEquals(List.of(), Chain.sandboxNamespaces(), "no network namespace left");
   }
