@@ -26,12 +26,8 @@ import dev.agentbroker.testkit.TestKeys;
 import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
 import dev.agentbroker.tiera.github.GitHubAppClient;
-import dev.agentbroker.tiera.github.GitHubSettings;
-import dev.agentbroker.tiera.keys.FileAppJwtSigner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,12 +67,7 @@ class MintPathTest {
   @BeforeEach
   void start() throws Exception {
     sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), clock);
-    github =
-        GitHubAppClient.createForTest(
-            GitHubSettings.defaults(sim.baseUri(), "424242"),
-            FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()),
-            clock,
-            d -> {});
+    github = TokenServiceTest.appClient(sim, appKey, clock, d -> {});
     journal = FileJournal.open(JournalConfig.defaults(dir.resolve("journal")), clock);
     policy = PolicyCompiler.compile(TokenServiceTest.POLICY, "test-policy.yaml");
   }
@@ -240,11 +230,8 @@ class MintPathTest {
     // the intent lost during that wait, after the up-front check and before the issuance.
     sim.faults().failNextMatching("/installation", 1, 502);
     GitHubAppClient slow =
-        GitHubAppClient.createForTest(
-            GitHubSettings.defaults(sim.baseUri(), "424242"),
-            FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()),
-            clock,
-            d -> pending.forEach(c -> c.done(null, full())));
+        TokenServiceTest.appClient(
+            sim, appKey, clock, d -> pending.forEach(c -> c.done(null, full())));
     TokenService s =
         new TokenService(
             () -> policy,
@@ -263,15 +250,7 @@ class MintPathTest {
   }
 
   private String journalLine(int i) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
-      for (Path p : files.sorted().toList()) {
-        if (p.getFileName().toString().startsWith("segment-")) {
-          out.addAll(Files.readAllLines(p));
-        }
-      }
-    }
-    return out.get(i);
+    return TokenServiceTest.journalLines(dir.resolve("journal")).get(i);
   }
 
   /** The real journal, failing from the (n+1)-th append on; records each call's kind and phase. */

@@ -26,6 +26,7 @@ import dev.agentbroker.testkit.github.GitHubSimulator;
 import dev.agentbroker.testkit.github.SimulatorFixture;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubSettings;
+import dev.agentbroker.tiera.internal.Sleeper;
 import dev.agentbroker.tiera.keys.FileAppJwtSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,12 +78,7 @@ class TokenServiceTest {
   @BeforeEach
   void start() throws Exception {
     sim = GitHubSimulator.start(SimulatorFixture.demo(appKey.getPublic()), clock);
-    github =
-        GitHubAppClient.createForTest(
-            GitHubSettings.defaults(sim.baseUri(), "424242"),
-            FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()),
-            clock,
-            d -> {});
+    github = appClient(sim, appKey, clock, d -> {});
     journal = FileJournal.open(JournalConfig.defaults(dir.resolve("journal")), clock);
     policy = PolicyCompiler.compile(POLICY, "test-policy.yaml");
   }
@@ -102,9 +98,24 @@ class TokenServiceTest {
     return new TokenRequest("acme", List.of(repo), List.of(), perms);
   }
 
+  /** Tier A's GitHub client on the simulator, backing off through {@code sleeper}. */
+  static GitHubAppClient appClient(
+      GitHubSimulator sim, KeyPair appKey, MutableClock clock, Sleeper sleeper) {
+    return GitHubAppClient.createForTest(
+        GitHubSettings.defaults(sim.baseUri(), "424242"),
+        FileAppJwtSigner.ofKey((RSAPrivateCrtKey) appKey.getPrivate()),
+        clock,
+        sleeper);
+  }
+
   private List<String> journalLines() throws Exception {
+    return journalLines(dir.resolve("journal"));
+  }
+
+  /** Every record of the journal in {@code journalDir}, oldest first, as raw lines. */
+  static List<String> journalLines(Path journalDir) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
+    try (Stream<Path> files = Files.list(journalDir)) {
       for (Path p : files.sorted().toList()) {
         if (p.getFileName().toString().startsWith("segment-")) {
           out.addAll(Files.readAllLines(p));
