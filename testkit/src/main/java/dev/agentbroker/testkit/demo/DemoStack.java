@@ -59,29 +59,7 @@ public final class DemoStack implements AutoCloseable {
       String extraIdentities,
       boolean classicTokens,
       boolean inject) {
-    /** No injection. */
-    public Options(
-        Path brokerJar,
-        Path work,
-        int brokerPort,
-        Optional<String> egressClasspath,
-        Map<String, String> extraBrokerEnv,
-        boolean brokerOutputToFile,
-        String extraIdentities,
-        boolean classicTokens) {
-      this(
-          brokerJar,
-          work,
-          brokerPort,
-          egressClasspath,
-          extraBrokerEnv,
-          brokerOutputToFile,
-          extraIdentities,
-          classicTokens,
-          false);
-    }
-
-    /** Stateless tokens, as GitHub mints them. */
+    /** Stateless tokens, as GitHub mints them, and no injection. */
     public Options(
         Path brokerJar,
         Path work,
@@ -98,25 +76,7 @@ public final class DemoStack implements AutoCloseable {
           extraBrokerEnv,
           brokerOutputToFile,
           extraIdentities,
-          false);
-    }
-
-    /** The demo's own set-up: no extra identities. */
-    public Options(
-        Path brokerJar,
-        Path work,
-        int brokerPort,
-        Optional<String> egressClasspath,
-        Map<String, String> extraBrokerEnv,
-        boolean brokerOutputToFile) {
-      this(
-          brokerJar,
-          work,
-          brokerPort,
-          egressClasspath,
-          extraBrokerEnv,
-          brokerOutputToFile,
-          "",
+          false,
           false);
     }
   }

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -121,7 +120,6 @@ public final class RequestAudit {
     d.putAll(x.details);
     AuditEvent.Builder b =
         AuditEvent.builder("egress.inject", x.outcome)
-            .eventId(UUID.randomUUID().toString())
             .time(clock.instant())
             .reason(x.reason)
             .clientIp(x.who.client())
