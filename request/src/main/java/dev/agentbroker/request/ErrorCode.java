@@ -31,7 +31,9 @@ public enum ErrorCode {
   GRANT_ALREADY_USED("grant_already_used", 409, "The grant was already used"),
   GRANT_EXPIRED("grant_expired", 410, "The grant expired"),
   // Break-glass web sign-in (cookie session): a state change without proof it came from the page.
-  CSRF_REFUSED("csrf_refused", 403, "Cross-site request refused");
+  CSRF_REFUSED("csrf_refused", 403, "Cross-site request refused"),
+  // Several replicas: the shared state store (leases, grants, sessions) did not answer.
+  STATE_UNAVAILABLE("state_unavailable", 503, "Shared state store unavailable");
 
   private final String wire;
   private final int status;

@@ -131,7 +131,7 @@ public record RateLimitSettings(
   }
 
   /** The password part of the URL's user-info, so error messages can be scrubbed of it. */
-  static Optional<String> password(String url) {
+  public static Optional<String> password(String url) {
     try {
       String info = new URI(url).getRawUserInfo();
       if (info == null) {
