@@ -1,5 +1,6 @@
 package dev.agentbroker.testkit.demo;
 
+import dev.agentbroker.testkit.redis.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.Optional;
  * quiet, lifts the rate limits and writes the caller token to {@code work-dir/caller.jwt} for load
  * drivers. {@code --classic-tokens}: the simulator mints 40-character tokens (GitHub's format until
  * 2026) instead of ~520-character stateless ones. The broker JVM's options come from {@value
- * BrokerJvm#ENV} (default {@value BrokerJvm#DEFAULT_OPTS}).
+ * BrokerJvm#ENV} (default {@value BrokerJvm#DEFAULT_OPTS}). {@code --replicas N} starts a real
+ * {@code redis-server} and N brokers on consecutive ports sharing it ({@code broker.state.store=
+ * redis}, ADR 0020); their URLs go to {@code work-dir/broker-urls}.
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -25,7 +28,8 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens] [--inject]");
+          "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens] [--inject]"
+              + " [--replicas N]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
@@ -39,16 +43,20 @@ public final class DemoMain {
       System.err.println("broker jar not found: " + jar + " (run ./mvnw -B install -DskipTests)");
       System.exit(2);
     }
-    Map<String, String> extra =
-        bench
-            // The benchmark measures the mint path, not the per-identity budget (default
-            // 120/minute).
-            ? Map.of(
-                "BROKER_RATELIMIT_TOKEN_REQUESTS",
-                "100000000/hour",
-                "BROKER_RATELIMIT_GLOBAL_GITHUB_BUDGET",
-                "100000000/hour")
-            : Map.of();
+    int replicas = replicas(args);
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+    if (bench) {
+      // The benchmark measures the mint path, not the per-identity budget (default 120/minute).
+      extra.put("BROKER_RATELIMIT_TOKEN_REQUESTS", "100000000/hour");
+      extra.put("BROKER_RATELIMIT_GLOBAL_GITHUB_BUDGET", "100000000/hour");
+    }
+    RedisServer redis = null;
+    if (replicas > 1) {
+      // Several replicas share one real Redis for rate limits, leases and break-glass (ADR 0020).
+      redis = RedisServer.start();
+      Files.createDirectories(work);
+      extra.putAll(SharedStateEnv.of(redis.url(), SharedStateEnv.writeSealKey(work)));
+    }
     Optional<String> egress =
         Optional.ofNullable(System.getenv("DEMO_EGRESS_CLASSPATH")).filter(s -> !s.isBlank());
     DemoStack stack;
@@ -61,13 +69,42 @@ public final class DemoMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+    List<String> urls = new ArrayList<>(List.of(stack.brokerUrl().toString()));
+    for (int i = 1; i < replicas; i++) {
+      urls.add(stack.startReplica(port + i).url().toString());
+    }
+    Files.writeString(work.resolve("broker-urls"), String.join("\n", urls) + "\n");
+    RedisServer shared = redis;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  if (shared != null) {
+                    shared.close();
+                  }
+                }));
     if (bench) {
       System.out.println("READY " + stack.brokerUrl());
     } else {
       printBanner(stack);
     }
     System.exit(stack.broker().waitFor());
+  }
+
+  /** {@code --replicas N} (1 to 8; default 1): brokers on ports port, port+1, …. */
+  private static int replicas(String[] args) {
+    List<String> a = List.of(args);
+    int i = a.indexOf("--replicas");
+    if (i < 0) {
+      return 1;
+    }
+    int n = i + 1 < a.size() && a.get(i + 1).matches("[1-8]") ? Integer.parseInt(a.get(i + 1)) : 0;
+    if (n == 0) {
+      System.err.println("--replicas takes a number from 1 to 8");
+      System.exit(2);
+    }
+    return n;
   }
 
   /** The printed curl embeds a dev caller JWT: a credential of the local demo issuer only. */

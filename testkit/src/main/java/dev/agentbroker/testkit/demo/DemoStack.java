@@ -9,9 +9,6 @@ import dev.agentbroker.testkit.sso.OidcProvider;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,6 +87,8 @@ public final class DemoStack implements AutoCloseable {
   private URI brokerUrl;
   private int egressPort;
   private DemoEgress.InjectFiles inject;
+  private Map<String, String> brokerEnv = Map.of();
+  private final List<BrokerProcess> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DemoStack(Options options) {
     this.options = options;
@@ -189,16 +188,16 @@ public final class DemoStack implements AutoCloseable {
     env.put("BROKER_BREAKGLASS_OIDC_CLIENT_ID", SSO_CLIENT);
     env.put("BROKER_BREAKGLASS_OIDC_CLIENT_SECRET", clientSecret);
     env.putAll(options.extraBrokerEnv());
-    ProcessBuilder pb = new ProcessBuilder(BrokerJvm.command(options.brokerJar(), System.getenv()));
-    pb.environment().putAll(env);
-    if (options.brokerOutputToFile()) {
-      pb.redirectErrorStream(true).redirectOutput(work.resolve("broker.log").toFile());
-    } else {
-      pb.inheritIO();
-    }
-    long spawned = System.nanoTime();
-    Process broker = pb.start();
-    children.add(broker);
+    brokerEnv = Map.copyOf(env);
+    BrokerProcess broker =
+        BrokerProcess.spawn(
+            options.brokerJar(),
+            env,
+            options.brokerPort(),
+            options.brokerOutputToFile()
+                ? Optional.of(work.resolve("broker.log"))
+                : Optional.empty());
+    children.add(broker.process());
     brokerUrl = URI.create("http://127.0.0.1:" + options.brokerPort());
     if (options.egressClasspath().isPresent()) {
       egressPort = freePort();
@@ -220,7 +219,7 @@ public final class DemoStack implements AutoCloseable {
     } else if (options.inject()) {
       throw new IllegalArgumentException("inject needs the egress proxy (egressClasspath)");
     }
-    if (!awaitReady(brokerUrl, broker)) {
+    if (!broker.awaitReady(Duration.ofSeconds(60))) {
       throw new IllegalStateException(
           "the broker did not become ready (see its output"
               + (options.brokerOutputToFile() ? " in " + work.resolve("broker.log") : "")
@@ -229,8 +228,7 @@ public final class DemoStack implements AutoCloseable {
     // Start-up to ready, from the process spawn to the first 200 of /q/health/ready (polled every
     // 25 ms): what bench/startup-bench.sh reports.
     Files.writeString(
-        work.resolve("broker-ready.ms"),
-        Long.toString(Duration.ofNanos(System.nanoTime() - spawned).toMillis()));
+        work.resolve("broker-ready.ms"), Long.toString(broker.sinceSpawn().toMillis()));
     Instant now = Instant.now();
     Files.writeString(
         work.resolve("caller.jwt"), callerJwt("agent-launcher", now.plus(Duration.ofHours(8))));
@@ -326,28 +324,28 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
-  private static boolean awaitReady(URI base, Process broker) throws InterruptedException {
-    HttpClient c = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && broker.isAlive()) {
-      try {
-        HttpResponse<Void> r =
-            c.send(
-                HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return true;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(25);
+  /**
+   * Starts one more broker with this stack's configuration on {@code port}: same App key, policy,
+   * issuers and settings (so with {@code BROKER_STATE_STORE=redis} the same shared state), its own
+   * journal ({@code journal-<port>}) and log ({@code broker-<port>.log}). Waits until it is ready;
+   * {@link #close} stops it with the rest.
+   */
+  public BrokerProcess startReplica(int port) throws IOException, InterruptedException {
+    Map<String, String> env = new java.util.LinkedHashMap<>(brokerEnv);
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("BROKER_AUDIT_JOURNAL_DIR", work().resolve("journal-" + port).toString());
+    Path log = work().resolve("broker-" + port + ".log");
+    BrokerProcess replica = BrokerProcess.spawn(options.brokerJar(), env, port, Optional.of(log));
+    replicas.add(replica);
+    if (!replica.awaitReady(Duration.ofSeconds(60))) {
+      throw new IllegalStateException("replica on port " + port + " did not become ready: " + log);
     }
-    return false;
+    return replica;
   }
 
   @Override
   public void close() {
+    replicas.forEach(BrokerProcess::close);
     for (Process p : children) {
       p.destroy();
     }
