@@ -20,7 +20,9 @@ import java.util.Optional;
  * 2026) instead of ~520-character stateless ones. The broker JVM's options come from {@value
  * BrokerJvm#ENV} (default {@value BrokerJvm#DEFAULT_OPTS}). {@code --replicas N} starts a real
  * {@code redis-server} and N brokers on consecutive ports sharing it ({@code broker.state.store=
- * redis}, ADR 0020); their URLs go to {@code work-dir/broker-urls}.
+ * redis}, ADR 0020); their URLs go to {@code work-dir/broker-urls}, Redis's to {@code
+ * work-dir/redis.url}; {@code --shared-state} does the same for one broker (the replica benchmark's
+ * baseline).
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -29,7 +31,7 @@ public final class DemoMain {
     if (args.length < 2) {
       System.err.println(
           "usage: DemoMain <broker-jar> <work-dir> [port] [--bench] [--classic-tokens] [--inject]"
-              + " [--replicas N]");
+              + " [--replicas N] [--shared-state]");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
@@ -51,11 +53,12 @@ public final class DemoMain {
       extra.put("BROKER_RATELIMIT_GLOBAL_GITHUB_BUDGET", "100000000/hour");
     }
     RedisServer redis = null;
-    if (replicas > 1) {
+    if (replicas > 1 || List.of(args).contains("--shared-state")) {
       // Several replicas share one real Redis for rate limits, leases and break-glass (ADR 0020).
       redis = RedisServer.start();
       Files.createDirectories(work);
       extra.putAll(SharedStateEnv.of(redis.url(), SharedStateEnv.writeSealKey(work)));
+      Files.writeString(work.resolve("redis.url"), redis.url() + "\n");
     }
     Optional<String> egress =
         Optional.ofNullable(System.getenv("DEMO_EGRESS_CLASSPATH")).filter(s -> !s.isBlank());
