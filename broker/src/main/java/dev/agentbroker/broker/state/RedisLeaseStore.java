@@ -7,6 +7,7 @@ import dev.agentbroker.tiera.LeaseStore;
 import dev.agentbroker.tiera.LeaseStoreUnavailableException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -23,45 +24,33 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
- * Leases in the shared Redis, so any replica can revoke a token another replica minted. One hash
- * per lease, {@code <prefix>lease:<id>}, holding the lease's identity, issuer, subject, owner,
- * repositories, token SHA-256 and expiry, and the token {@linkplain Sealer sealed} for the lease id
- * (the plain token never reaches Redis). The key expires with the token ({@code PEXPIRE}, from the
- * broker's clock), so Redis purges leases itself.
+ * Leases in the shared Redis, so any replica can revoke a token another replica minted. One compact
+ * JSON string per lease, {@code <prefix>lease:<id>}, holding the lease's identity, issuer, subject,
+ * owner, repositories, token SHA-256 and expiry, and the token {@linkplain Sealer sealed} for the
+ * lease id (the plain token never reaches Redis). A string, not a hash: Redis stores a hash with
+ * values over 64 bytes (the sealed token) as a hash table, ~1.4 times the memory. The key expires
+ * with the token ({@code PX}, from the broker's clock), so Redis purges leases itself.
  *
- * <p>Round trips: {@link #put} one (a script: {@code DEL}, {@code HSET}, {@code PEXPIRE}
- * atomically); {@link #get} one ({@code HMGET}); {@link #remove} one (a compare-and-delete script:
- * the hash is deleted only while it still holds the same token hash, so of two replicas revoking
- * one lease exactly one wins). {@link #hasRoom} none: the bound is Redis's {@code maxmemory} with
- * {@code noeviction}, which then refuses writes ({@code state_unavailable}) instead of dropping
- * revocable leases. An evicting {@code maxmemory-policy} would forget leases silently; {@link
- * #maxmemoryPolicy} lets readiness refuse it.
+ * <p>Round trips: {@link #put} one ({@code SET … PX}); {@link #get} one ({@code GET}); {@link
+ * #remove} one (a compare-and-delete script: the record is deleted only while it still holds the
+ * same token hash, so of two replicas revoking one lease exactly one wins). {@link #hasRoom} none:
+ * the bound is Redis's {@code maxmemory} with {@code noeviction}, which then refuses writes ({@code
+ * state_unavailable}) instead of dropping revocable leases. An evicting {@code maxmemory-policy}
+ * would forget leases silently; {@link #maxmemoryPolicy} lets readiness refuse it.
  */
 public final class RedisLeaseStore implements LeaseStore {
   private static final Pattern LEASE_ID = Pattern.compile("^lease_[0-9a-f]{32}$");
-  private static final List<String> FIELDS =
-      List.of(
-          "identity",
-          "issuer",
-          "subject",
-          "owner",
-          "repositories",
-          "token_sha256",
-          "expires_at",
-          "token_sealed");
 
-  /** ARGV[1] = TTL in ms, then field/value pairs. DEL first: a re-put is a whole new record. */
-  static final Script PUT =
-      Script.of(
-          "redis.call('DEL', KEYS[1]) "
-              + "redis.call('HSET', KEYS[1], unpack(ARGV, 2)) "
-              + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) "
-              + "return 1");
-
-  /** Deletes the lease only if it still holds token hash ARGV[1]; 1 when this call deleted it. */
+  /**
+   * Deletes the lease only if it still holds token hash ARGV[1]; 1 when this call deleted it. A
+   * record that is not JSON is left alone (and reported by the next read).
+   */
   static final Script REMOVE =
       Script.of(
-          "if redis.call('HGET', KEYS[1], 'token_sha256') == ARGV[1] then "
+          "local v = redis.call('GET', KEYS[1]) "
+              + "if not v then return 0 end "
+              + "local ok, lease = pcall(cjson.decode, v) "
+              + "if ok and type(lease) == 'table' and lease['token_sha256'] == ARGV[1] then "
               + "return redis.call('DEL', KEYS[1]) end "
               + "return 0");
 
@@ -102,26 +91,26 @@ public final class RedisLeaseStore implements LeaseStore {
     }
     long ttl = lease.expiresAt().toEpochMilli() - clock.millis();
     if (ttl <= 0) {
-      return; // already expired: nothing left to revoke, and PEXPIRE would refuse it
+      return; // already expired: nothing left to revoke, and PX would refuse it
     }
-    List<String> args = new ArrayList<>(1 + 2 * FIELDS.size());
-    args.add(Long.toString(ttl));
-    List<String> values =
-        List.of(
-            lease.identityId(),
-            lease.issuer(),
-            lease.subject(),
-            lease.owner(),
-            new JsonArray(new ArrayList<Object>(lease.repositories())).encode(),
-            lease.tokenSha256(),
-            lease.expiresAt().toString(),
-            sealer.seal(lease.token(), lease.leaseId()));
-    for (int i = 0; i < FIELDS.size(); i++) {
-      args.add(FIELDS.get(i));
-      args.add(values.get(i));
-    }
+    JsonObject record =
+        new JsonObject()
+            .put("identity", lease.identityId())
+            .put("issuer", lease.issuer())
+            .put("subject", lease.subject())
+            .put("owner", lease.owner())
+            .put("repositories", new JsonArray(new ArrayList<Object>(lease.repositories())))
+            .put("token_sha256", lease.tokenSha256())
+            .put("expires_at", lease.expiresAt().toString())
+            .put("token_sealed", sealer.seal(lease.token(), lease.leaseId()));
     try {
-      redis.eval(PUT, List.of(key(lease.leaseId())), args);
+      // One command, atomic: a re-put replaces the whole record and its expiry.
+      redis.send(
+          Request.cmd(Command.SET)
+              .arg(key(lease.leaseId()))
+              .arg(record.encode())
+              .arg("PX")
+              .arg(ttl));
     } catch (StateUnavailableException e) {
       throw unavailable(e);
     }
@@ -132,40 +121,52 @@ public final class RedisLeaseStore implements LeaseStore {
     if (leaseId == null || !LEASE_ID.matcher(leaseId).matches()) {
       return Optional.empty(); // caller input: a malformed id is simply not a lease
     }
-    Request hmget = Request.cmd(Command.HMGET).arg(key(leaseId));
-    FIELDS.forEach(hmget::arg);
     try {
-      Response r = redis.send(hmget);
-      if (r == null || r.size() != FIELDS.size() || r.get(0) == null) {
+      Response r = redis.send(Request.cmd(Command.GET).arg(key(leaseId)));
+      if (r == null) {
         return Optional.empty();
       }
-      List<String> v = new ArrayList<>(FIELDS.size());
-      for (int i = 0; i < FIELDS.size(); i++) {
-        Response f = r.get(i);
-        if (f == null) {
-          throw new StateUnavailableException("a lease record in the state store is incomplete");
-        }
-        v.add(f.toString());
-      }
-      Instant expiresAt = Instant.parse(v.get(6));
+      JsonObject v = new JsonObject(r.toString());
+      Instant expiresAt = Instant.parse(text(v, "expires_at"));
       if (!clock.instant().isBefore(expiresAt)) {
         return Optional.empty(); // Redis's TTL will drop it; the broker's clock decides now
       }
-      String token = sealer.open(v.get(7), leaseId);
-      if (!TokenHashes.sha256Hex(token).equals(v.get(5))) {
+      String token = sealer.open(text(v, "token_sealed"), leaseId);
+      String sha = text(v, "token_sha256");
+      if (!TokenHashes.sha256Hex(token).equals(sha)) {
         throw new StateUnavailableException("a lease record's token does not match its hash");
       }
       List<String> repos = new ArrayList<>();
-      new JsonArray(v.get(4)).forEach(x -> repos.add((String) x));
+      JsonArray names = v.getJsonArray("repositories");
+      if (names == null) {
+        throw new StateUnavailableException("a lease record in the state store is incomplete");
+      }
+      names.forEach(x -> repos.add((String) x));
       return Optional.of(
           new Lease(
-              leaseId, v.get(0), v.get(1), v.get(2), v.get(3), repos, v.get(5), expiresAt, token));
+              leaseId,
+              text(v, "identity"),
+              text(v, "issuer"),
+              text(v, "subject"),
+              text(v, "owner"),
+              repos,
+              sha,
+              expiresAt,
+              token));
     } catch (StateUnavailableException e) {
       throw unavailable(e);
     } catch (DateTimeParseException | DecodeException | ClassCastException e) {
       throw unavailable(
           new StateUnavailableException("a lease record in the state store is malformed"));
     }
+  }
+
+  private static String text(JsonObject v, String field) throws StateUnavailableException {
+    String s = v.getString(field);
+    if (s == null) {
+      throw new StateUnavailableException("a lease record in the state store is incomplete");
+    }
+    return s;
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.agentbroker.testkit.MutableClock;
 import dev.agentbroker.tiera.Lease;
 import dev.agentbroker.tiera.LeaseStoreUnavailableException;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -103,10 +103,10 @@ class RedisLeaseStoreTest {
     long before = redis.roundTrips();
     assertTrue(store.hasRoom());
     store.put(l);
-    assertEquals(1, redis.roundTrips() - before, "hasRoom free, put one script");
+    assertEquals(1, redis.roundTrips() - before, "hasRoom free, put one SET");
     before = redis.roundTrips();
     Lease read = store.get(l.leaseId()).orElseThrow();
-    assertEquals(1, redis.roundTrips() - before, "get one HMGET");
+    assertEquals(1, redis.roundTrips() - before, "get one GET");
     assertEquals(l, read);
     assertEquals(l.token(), read.token());
     before = redis.roundTrips();
@@ -182,17 +182,12 @@ class RedisLeaseStoreTest {
       assertFalse(dump.contains(l.token().substring(4, 40)), "nor a piece of it");
     }
     assertFalse(dump.contains("ghs_"), "no token prefix anywhere");
-    Map<String, String> fields = hash(store.key(leases.get(0).leaseId()));
-    assertTrue(fields.get("token_sealed").startsWith("v1."), fields.keySet().toString());
+    JsonObject record = record(store.key(leases.get(0).leaseId()));
+    assertTrue(record.getString("token_sealed").startsWith("v1."), record.fieldNames().toString());
   }
 
-  private Map<String, String> hash(String k) throws Exception {
-    Response r = redis.send(Request.cmd(Command.HGETALL).arg(k));
-    Map<String, String> out = new java.util.HashMap<>();
-    for (String f : r.getKeys()) {
-      out.put(f, r.get(f).toString());
-    }
-    return out;
+  private JsonObject record(String k) throws Exception {
+    return new JsonObject(redis.send(Request.cmd(Command.GET).arg(k)).toString());
   }
 
   @Test
@@ -201,9 +196,10 @@ class RedisLeaseStoreTest {
     Lease b = lease(store.newLeaseId());
     store.put(a);
     store.put(b);
-    String sealedA = hash(store.key(a.leaseId())).get("token_sealed");
+    String sealedA = record(store.key(a.leaseId())).getString("token_sealed");
+    JsonObject bWithA = record(store.key(b.leaseId())).put("token_sealed", sealedA);
     redis.send(
-        Request.cmd(Command.HSET).arg(store.key(b.leaseId())).arg("token_sealed").arg(sealedA));
+        Request.cmd(Command.SET).arg(store.key(b.leaseId())).arg(bWithA.encode()).arg("KEEPTTL"));
     LeaseStoreUnavailableException moved =
         assertThrows(LeaseStoreUnavailableException.class, () -> store.get(b.leaseId()));
     assertFalse(moved.getMessage().contains(a.token()));
@@ -211,6 +207,16 @@ class RedisLeaseStoreTest {
     RedisLeaseStore otherKey = replica(redis, randomKey());
     assertThrows(LeaseStoreUnavailableException.class, () -> otherKey.get(a.leaseId()));
     assertEquals(2, store.failures() + otherKey.failures());
+  }
+
+  @Test
+  void aRecordThatIsNotALeaseIsUnavailableAndNotDeleted() throws Exception {
+    Lease l = lease(store.newLeaseId());
+    redis.send(Request.cmd(Command.SET).arg(store.key(l.leaseId())).arg("not json"));
+    assertThrows(LeaseStoreUnavailableException.class, () -> store.get(l.leaseId()));
+    assertFalse(store.remove(l));
+    redis.send(Request.cmd(Command.SET).arg(store.key(l.leaseId())).arg("{\"identity\":\"x\"}"));
+    assertThrows(LeaseStoreUnavailableException.class, () -> store.get(l.leaseId()));
   }
 
   @Test
