@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +40,8 @@ class RedisLeaseApiTest {
   private static Vertx vertx;
   private static SharedRedis direct;
   private static RedisLeaseStore otherReplica;
+
+  @Inject SharedState state;
 
   @BeforeAll
   static void otherReplica() {
@@ -77,6 +80,16 @@ class RedisLeaseApiTest {
       }
     }
     return all.toString();
+  }
+
+  @Test
+  void aMintCostsOneRedisRoundTripOfTheStateClientAndARevocationTwo() {
+    long before = state.redis().roundTrips();
+    String leaseId = mint().then().statusCode(201).extract().jsonPath().getString("lease_id");
+    assertEquals(1, state.redis().roundTrips() - before, "mint: the lease's SET");
+    before = state.redis().roundTrips();
+    revoke(leaseId).then().statusCode(204);
+    assertEquals(2, state.redis().roundTrips() - before, "revoke: GET, then the claim script");
   }
 
   @Test
