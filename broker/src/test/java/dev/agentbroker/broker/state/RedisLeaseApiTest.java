@@ -93,6 +93,34 @@ class RedisLeaseApiTest {
   }
 
   @Test
+  void idempotencyRecordsGoThroughTheSharedStateClient() throws Exception {
+    String body = "{\"owner\":\"acme\",\"repo\":\"svc-a\",\"team\":\"platform\"}";
+    long before = state.redis().roundTrips();
+    Response first =
+        given()
+            .header("Authorization", bearer(launcher("agent-launcher")))
+            .header("Idempotency-Key", "idem-state-1")
+            .contentType("application/json")
+            .body(body)
+            .post("/verbs/grant-team-access");
+    assertTrue(state.redis().roundTrips() - before >= 2, "claim and answer on the state client");
+    given()
+        .header("Authorization", bearer(launcher("agent-launcher")))
+        .header("Idempotency-Key", "idem-state-1")
+        .contentType("application/json")
+        .body(body)
+        .post("/verbs/grant-team-access")
+        .then()
+        .statusCode(first.statusCode())
+        .header("Idempotent-Replayed", "true");
+    io.vertx.redis.client.Response keys =
+        direct.send(
+            io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS)
+                .arg(RedisStateEnv.prefix + "rl:idem:*"));
+    assertEquals(1, keys.size(), "under the rate limiter's prefix, as before");
+  }
+
+  @Test
   void aLeaseIssuedHereIsVisibleToAnotherReplicaAndRevocable() throws Exception {
     JsonPath issued = mint().then().statusCode(201).extract().jsonPath();
     String token = issued.getString("token");
