@@ -23,8 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * repositories are one interned {@link LeaseContext} shared by every lease with the same values.
  * About 114 bytes per lease with a classic 40-character token (docs/performance.md, "Lease
  * memory"). {@link #get} builds a {@link Lease} from that on demand.
+ *
+ * <p>The default {@link LeaseStore}: one replica only, and never unavailable (its methods declare
+ * no {@link LeaseStoreUnavailableException}).
  */
-public final class LeaseRegistry {
+public final class LeaseRegistry implements LeaseStore {
   private static final int STRIPES = 16; // a power of two: chosen by the top bits of the id hash
 
   private final LeaseTable[] tables = new LeaseTable[STRIPES];
@@ -56,12 +59,13 @@ public final class LeaseRegistry {
     }
   }
 
-  /** A fresh lease id: random, unrelated to the token, safe to log. */
+  @Override
   public String newLeaseId() {
     return LeaseIds.format(random.nextLong(), random.nextLong());
   }
 
   /** Room for one more lease: under the capacity and under the byte budget. */
+  @Override
   public boolean hasRoom() {
     return size.get() < capacity && bytes.get() < byteBudget;
   }
@@ -70,6 +74,7 @@ public final class LeaseRegistry {
    * Registers {@code lease}. Its id must come from {@link #newLeaseId} and its {@code tokenSha256}
    * must be its token's (the hash is recomputed on read rather than stored).
    */
+  @Override
   public void put(Lease lease) {
     if (!LeaseIds.valid(lease.leaseId())) {
       throw new IllegalArgumentException("not a lease id from newLeaseId()");
@@ -98,6 +103,7 @@ public final class LeaseRegistry {
   }
 
   /** The live lease with this id, if any (an expired one is dropped and not returned). */
+  @Override
   public Optional<Lease> get(String leaseId) {
     if (!LeaseIds.valid(leaseId)) {
       return Optional.empty(); // caller input: a malformed id is simply not a lease
@@ -131,9 +137,10 @@ public final class LeaseRegistry {
   }
 
   /** Removes {@code lease} if the registry still holds it (same id and token). */
-  public void remove(Lease lease) {
+  @Override
+  public boolean remove(Lease lease) {
     if (!LeaseIds.valid(lease.leaseId())) {
-      return;
+      return false;
     }
     long high = LeaseIds.high(lease.leaseId());
     long low = LeaseIds.low(lease.leaseId());
@@ -141,9 +148,11 @@ public final class LeaseRegistry {
     if (removed != null) {
       forget(removed);
     }
+    return removed != null;
   }
 
   /** Drops expired leases; returns how many. */
+  @Override
   public int purgeExpired() {
     Instant now = clock.instant();
     int removed = 0;
@@ -153,6 +162,7 @@ public final class LeaseRegistry {
     return removed;
   }
 
+  @Override
   public int size() {
     return size.get();
   }

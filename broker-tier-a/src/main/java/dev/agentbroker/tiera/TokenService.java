@@ -22,7 +22,7 @@ import dev.agentbroker.tiera.internal.MintRecords;
 import dev.agentbroker.tiera.internal.MintRecords.Target;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,22 +39,27 @@ import java.util.function.Supplier;
  *       the App-wide GitHub budget — a refusal is journaled and answered like any other decision;
  *   <li>a policy denial is journaled (waiting for its fsync) and ends here;
  *   <li>the intent is queued to the journal <em>without waiting</em> for its fsync;
+ *   <li>the lease store has room (a full or unreachable store refuses here, before GitHub);
  *   <li>look up the installation, mint exactly the policy's scope;
+ *   <li>register the lease in the {@link LeaseStore}: a token that cannot be stored cannot be
+ *       revoked early, so it is revoked at once, the failure journaled, and the caller answered
+ *       {@code 503 state_unavailable};
  *   <li>journal the issuance with the token's SHA-256 and <em>wait</em>: the journal writes in
  *       order, so when this returns the intent is durable too (or reported lost, see below);
- *   <li>register the lease, hand out the token.
+ *   <li>hand out the token.
  * </ol>
  *
  * One fsync wait per mint on the critical path ({@code docs/adr/0016-one-journal-wait-per-mint.md}
  * says what a crash at each step leaves behind). If the journal cannot take the issuance, the fresh
- * token is revoked and never returned: no unrecorded token leaves the broker. If the intent is
- * reported failed before GitHub is called, nothing is minted ({@code audit_unavailable}); if it
- * fails later, the issuance record (which carries the whole decision) is the durable record and
- * says {@code details.intent=lost}.
+ * token is revoked, its lease dropped, and never returned: no unrecorded token leaves the broker.
+ * If the intent is reported failed before GitHub is called, nothing is minted ({@code
+ * audit_unavailable}); if it fails later, the issuance record (which carries the whole decision) is
+ * the durable record and says {@code details.intent=lost}. The lease is stored before the issuance
+ * is journaled so that an {@code issued} record always names a revocable lease.
  *
  * <p>A denial (policy or rate limit) writes one {@code token.mint} event ({@code details.phase}
  * {@code decision}). An allowed mint writes two, {@code intent} then {@code issued} (or {@code
- * failed} when GitHub or the lease registry refuses after the intent), sharing {@code
+ * failed} when GitHub or the lease store refuses after the intent), sharing {@code
  * details.mint_id}. Splunk counts issuances, not intents, and an intent whose mint_id has no
  * issuance is its own signal (crash, GitHub failure, journal failure at issuance): see docs/splunk.
  * The issuance carries {@code token_sha256} and GitHub's {@code hashed_token}, so it joins with
@@ -69,18 +74,22 @@ public final class TokenService {
 
   public static final String MINT_ID = "mint_id";
 
+  /** Reason (and error code) when the {@link LeaseStore} cannot answer. */
+  public static final String STATE_UNAVAILABLE = "state_unavailable";
+
   private final Supplier<CompiledPolicy> policy;
   private final GitHubAppClient github;
   private final AuditJournal journal;
-  private final LeaseRegistry leases;
+  private final LeaseStore leases;
   private final MintAdmission admission;
   private final Clock clock;
+  private final Revocation revocation;
 
   public TokenService(
       Supplier<CompiledPolicy> policy,
       GitHubAppClient github,
       AuditJournal journal,
-      LeaseRegistry leases,
+      LeaseStore leases,
       MintAdmission admission,
       Clock clock) {
     this.policy = policy;
@@ -89,6 +98,7 @@ public final class TokenService {
     this.leases = leases;
     this.admission = admission;
     this.clock = clock;
+    this.revocation = new Revocation(github, journal, leases, clock);
   }
 
   /** The policy decision alone: nothing is minted, journaled, counted or changed. */
@@ -156,7 +166,20 @@ public final class TokenService {
         return auditUnavailable(records, decision, e, headers);
       }
     }
-    if (!leases.hasRoom()) {
+    boolean room;
+    try {
+      room = leases.hasRoom();
+    } catch (LeaseStoreUnavailableException e) {
+      return journalRefusal(
+          records,
+          decision,
+          decision.ruleId(),
+          stateUnavailable(decision, headers),
+          Outcomes.ERROR,
+          target,
+          failed);
+    }
+    if (!room) {
       return journalRefusal(
           records,
           decision,
@@ -199,6 +222,11 @@ public final class TokenService {
             token.expiresAt(),
             token.token());
     try {
+      leases.put(lease);
+    } catch (LeaseStoreUnavailableException e) {
+      return unstorable(records, decision, target, lease, failed, e, headers);
+    }
+    try {
       journal.append(
           records
               .event(decision, Outcomes.ALLOWED, decision.reason(), decision.ruleId(), target)
@@ -209,9 +237,9 @@ public final class TokenService {
               .build());
     } catch (AuditUnavailableException e) {
       revokeQuietly(token.token());
+      removeQuietly(lease);
       return auditUnavailable(records, decision, e, headers);
     }
-    leases.put(lease);
     records
         .line(decision, Outcomes.ALLOWED, decision.reason(), decision.ruleId(), target)
         .with(DecisionLog.TOKEN_SHA256, sha)
@@ -232,61 +260,60 @@ public final class TokenService {
 
   /**
    * Revokes a lease early. Only the identity that minted it may revoke it; any other caller gets
-   * the same answer as for an unknown lease, so lease ids cannot be probed.
+   * the same answer as for an unknown lease, so lease ids cannot be probed. The steps (read, claim
+   * by compare-and-remove, journal, revoke at GitHub) are {@link Revocation}'s.
    */
   public RevokeResult revoke(String identityId, String leaseId, RequestMeta meta) {
-    Instant started = clock.instant();
-    Optional<Lease> found = leases.get(leaseId);
-    if (found.isEmpty() || !found.get().identityId().equals(identityId)) {
-      DecisionLog.of(ACTION_REVOKE, Outcomes.DENIED, "lease_not_found")
-          .with(DecisionLog.IDENTITY, identityId)
-          .with(DecisionLog.LEASE, leaseId)
-          .with(DecisionLog.REQUEST_ID, meta.requestId())
-          .emit();
-      return new RevokeResult.Refused(ErrorCode.NOT_FOUND, "lease_not_found");
-    }
-    Lease lease = found.get();
-    AuditEvent.Builder ev =
-        AuditEvent.builder(ACTION_REVOKE, Outcomes.ALLOWED)
-            .time(started)
-            .reason("revoked_by_caller")
-            .identityId(identityId)
-            .issuer(lease.issuer())
-            .subject(lease.subject())
-            .owner(lease.owner())
-            .repositories(lease.repositories())
-            .tokenSha256(lease.tokenSha256())
-            .leaseId(leaseId)
-            .expiresAt(lease.expiresAt())
-            .requestId(meta.requestId())
-            .clientIp(meta.clientIp());
+    return revocation.revoke(identityId, leaseId, meta);
+  }
+
+  /**
+   * The lease of a token GitHub issued could not be stored, so the token could not be revoked
+   * early: revoke it now, journal the failed mint with its hash (it joins GitHub's audit log) and
+   * whether the revocation took, and refuse.
+   */
+  private MintResult unstorable(
+      MintRecords records,
+      Decision decision,
+      Target target,
+      Lease lease,
+      Map<String, String> failed,
+      LeaseStoreUnavailableException cause,
+      Map<String, String> headers) {
+    boolean revoked = revokeQuietly(lease.token());
+    MintResult.Refused refused = stateUnavailable(decision, headers);
+    Map<String, String> details = new HashMap<>(failed);
+    details.put("token_revoked", Boolean.toString(revoked));
     try {
-      journal.append(ev.build());
+      journal.append(
+          records
+              .event(decision, Outcomes.ERROR, STATE_UNAVAILABLE, decision.ruleId(), target)
+              .tokenSha256(lease.tokenSha256())
+              .leaseId(lease.leaseId())
+              .expiresAt(lease.expiresAt())
+              .details(details)
+              .build());
     } catch (AuditUnavailableException e) {
-      return new RevokeResult.Refused(ErrorCode.AUDIT_UNAVAILABLE, "audit_" + reasonOf(e));
+      return auditUnavailable(records, decision, e, headers);
     }
-    try {
-      github.revoke(lease.token());
-    } catch (GitHubException e) {
-      DecisionLog.of(ACTION_REVOKE, Outcomes.ERROR, "github_" + e.kind().name().toLowerCase())
-          .with(DecisionLog.LEASE, leaseId)
-          .with(DecisionLog.DETAIL, e.getMessage())
-          .emit();
-      return new RevokeResult.Refused(
-          e.kind() == GitHubException.Kind.UNAVAILABLE
-              ? ErrorCode.UPSTREAM_UNAVAILABLE
-              : ErrorCode.UPSTREAM_ERROR,
-          "github_" + e.kind().name().toLowerCase());
-    }
-    leases.remove(lease);
-    DecisionLog.of(ACTION_REVOKE, Outcomes.ALLOWED, "revoked_by_caller")
-        .with(DecisionLog.IDENTITY, identityId)
+    records
+        .line(decision, Outcomes.ERROR, STATE_UNAVAILABLE, decision.ruleId(), target)
         .with(DecisionLog.TOKEN_SHA256, lease.tokenSha256())
-        .with(DecisionLog.LEASE, leaseId)
-        .with(DecisionLog.REQUEST_ID, meta.requestId())
-        .with(DecisionLog.LATENCY_MS, Duration.between(started, clock.instant()).toMillis())
+        .with(DecisionLog.LEASE, lease.leaseId())
+        .with(DecisionLog.DETAIL, cause.getMessage() + "; token_revoked=" + revoked)
         .emit();
-    return new RevokeResult.Revoked(leaseId);
+    return refused;
+  }
+
+  private static MintResult.Refused stateUnavailable(
+      Decision decision, Map<String, String> headers) {
+    return new MintResult.Refused(
+        ErrorCode.STATE_UNAVAILABLE,
+        STATE_UNAVAILABLE,
+        "the lease store is unavailable; no token was handed out",
+        Optional.of(decision),
+        Optional.of(Duration.ofSeconds(5)),
+        headers);
   }
 
   private MintResult journalRefusal(
@@ -330,13 +357,26 @@ public final class TokenService {
         headers);
   }
 
-  private void revokeQuietly(String token) {
+  /** Revokes a token that must not stay alive; true when GitHub confirmed it. */
+  private boolean revokeQuietly(String token) {
     try {
       github.revoke(token);
+      return true;
     } catch (GitHubException e) {
       DecisionLog.of(ACTION_REVOKE, Outcomes.ERROR, "unjournaled_token_revoke_failed")
           .with(DecisionLog.DETAIL, e.getMessage())
           .emit();
+      return false;
+    }
+  }
+
+  /** Drops the lease of a token just revoked; a store outage only leaves it to expire. */
+  private void removeQuietly(Lease lease) {
+    try {
+      leases.remove(lease);
+    } catch (LeaseStoreUnavailableException e) {
+      // The token is revoked (or reported so above): a leftover lease only answers a later
+      // revocation with GitHub's "already dead", which counts as revoked.
     }
   }
 

@@ -89,9 +89,10 @@ class TokenServiceTest {
     sim.close();
   }
 
+  private final LeaseRegistry leases = new LeaseRegistry(clock, 100);
+
   private TokenService service(AuditJournal j) {
-    return new TokenService(
-        () -> policy, github, j, new LeaseRegistry(clock, 100), MintAdmission.UNLIMITED, clock);
+    return new TokenService(() -> policy, github, j, leases, MintAdmission.UNLIMITED, clock);
   }
 
   private static TokenRequest request(String repo, Map<String, String> perms) {
@@ -217,6 +218,7 @@ class TokenServiceTest {
     assertEquals(ErrorCode.AUDIT_UNAVAILABLE, ((MintResult.Refused) r).code());
     assertEquals(1, sim.issuedTokenCount());
     assertEquals(0, sim.activeTokenCount(), "the token that could not be journaled is revoked");
+    assertEquals(0, leases.size(), "and its lease (stored before the issuance) dropped");
   }
 
   @Test
@@ -234,7 +236,6 @@ class TokenServiceTest {
 
   @Test
   void expiredLeasesCannotBeRevokedAndArePurged() {
-    LeaseRegistry leases = new LeaseRegistry(clock, 100);
     TokenService s =
         new TokenService(() -> policy, github, journal, leases, MintAdmission.UNLIMITED, clock);
     MintResult.Issued issued =

@@ -8,10 +8,13 @@ import dev.agentbroker.broker.config.JournalIntegritySettings;
 import dev.agentbroker.broker.config.StartupRefused;
 import dev.agentbroker.broker.custody.KeyCustody;
 import dev.agentbroker.broker.shipping.HecSettings;
+import dev.agentbroker.broker.state.RedisLeaseStore;
+import dev.agentbroker.broker.state.SharedState;
 import dev.agentbroker.policy.PolicyException;
 import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.request.admission.MintAdmission;
 import dev.agentbroker.tiera.LeaseRegistry;
+import dev.agentbroker.tiera.LeaseStore;
 import dev.agentbroker.tiera.TokenService;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubSettings;
@@ -98,9 +101,18 @@ public class BrokerBeans {
     return GitHubAppClient.create(settings, signer, clock);
   }
 
+  /**
+   * Leases in this replica's memory, or in the shared Redis ({@code broker.state.store=redis}) so
+   * any replica can revoke them. Redis is not reached here: readiness pings it and checks its
+   * {@code maxmemory-policy} ({@link ReadinessChecks}).
+   */
   @Produces
   @Singleton
-  LeaseRegistry leases(ConfigCheck checked) {
+  LeaseStore leases(ConfigCheck checked, SharedState state) {
+    if (state.shared()) {
+      LOG.infof("leases in the shared Redis (prefix %s)", state.prefix());
+      return new RedisLeaseStore(state.redis(), state.sealer(), state.prefix(), clock);
+    }
     // Half the heap at most for leases: a full registry refuses mints (503) before the JVM dies
     // of OutOfMemoryError and takes every lease, and so every early revocation, with it.
     return new LeaseRegistry(
@@ -114,7 +126,7 @@ public class BrokerBeans {
       PolicyStore policy,
       GitHubAppClient github,
       FileJournal journal,
-      LeaseRegistry leases,
+      LeaseStore leases,
       MintAdmission admission,
       AppJwtSigner signer) {
     // Admission is RateLimits (broker.ratelimit.*): Tier A calls it after its policy decision.

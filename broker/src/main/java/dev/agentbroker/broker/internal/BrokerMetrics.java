@@ -1,10 +1,12 @@
 package dev.agentbroker.broker.internal;
 
 import dev.agentbroker.audit.FileJournal;
+import dev.agentbroker.broker.state.RedisLeaseStore;
 import dev.agentbroker.policy.PolicyStore;
-import dev.agentbroker.tiera.LeaseRegistry;
+import dev.agentbroker.tiera.LeaseStore;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,7 +28,7 @@ public class BrokerMetrics {
   @Inject PolicyStore policy;
   @Inject FileJournal journal;
   @Inject GitHubAppClient github;
-  @Inject LeaseRegistry leases;
+  @Inject LeaseStore leases;
 
   private Timer mintLatency;
   private Counter policyReloadFailures;
@@ -57,9 +59,19 @@ public class BrokerMetrics {
     Gauge.builder("broker.policy.last.reload.failed", policy, p -> p.lastReloadFailed() ? 1 : 0)
         .description("1 while the newest policy file is broken and the last good one is in force")
         .register(registry);
-    Gauge.builder("broker.leases.active", leases, LeaseRegistry::size)
-        .description("Issued tokens still revocable")
-        .register(registry);
+    if (leases.size() >= 0) {
+      // Counted in memory only: a shared store would have to scan Redis on every scrape.
+      Gauge.builder("broker.leases.active", leases, LeaseStore::size)
+          .description("Issued tokens still revocable")
+          .register(registry);
+    }
+    if (leases instanceof RedisLeaseStore shared) {
+      // Reads the store's own counter, never Redis: a scrape cannot fail or block on it.
+      FunctionCounter.builder("broker.state.failures", shared, RedisLeaseStore::failures)
+          .description("Shared state store calls that failed (each answered 503 state_unavailable)")
+          .tag("store", "leases")
+          .register(registry);
+    }
     Gauge.builder("broker.audit.journal.pending", journal, j -> j.stats().pending())
         .description("Audit events waiting for fsync")
         .register(registry);

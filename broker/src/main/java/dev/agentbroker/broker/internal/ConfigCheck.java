@@ -8,6 +8,8 @@ import dev.agentbroker.broker.config.StartupRefused;
 import dev.agentbroker.broker.ratelimit.RateLimitConfig;
 import dev.agentbroker.broker.ratelimit.RateLimitSettings;
 import dev.agentbroker.broker.shipping.HecSettings;
+import dev.agentbroker.broker.state.StateConfig;
+import dev.agentbroker.broker.state.StateSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -19,10 +21,11 @@ import java.util.List;
 /**
  * The start-up configuration check: every problem of every section ({@code broker.*}, {@code
  * broker.audit.integrity.*}, {@code broker.ratelimit.*}, {@code broker.audit.hec.*}, {@code
- * broker.breakglass.*}) in one list, each naming its property and environment variable, before
- * anything is opened. It runs first ({@code Interceptor.Priority.PLATFORM_BEFORE}), and every
- * producer of {@link BrokerBeans} depends on it, so no policy, key or journal is touched on a bad
- * configuration. The refusal is a {@link StartupRefused}: one message, no stack trace.
+ * broker.breakglass.*}, {@code broker.state.*}) in one list, each naming its property and
+ * environment variable, before anything is opened. It runs first ({@code
+ * Interceptor.Priority.PLATFORM_BEFORE}), and every producer of {@link BrokerBeans} depends on it,
+ * so no policy, key or journal is touched on a bad configuration. The refusal is a {@link
+ * StartupRefused}: one message, no stack trace.
  */
 @Startup(Interceptor.Priority.PLATFORM_BEFORE)
 @Singleton
@@ -32,10 +35,11 @@ public class ConfigCheck {
   @Inject RateLimitConfig rateLimits;
   @Inject HecSettings hec;
   @Inject BreakGlassConfig breakGlass;
+  @Inject StateConfig state;
 
   @PostConstruct
   void check() {
-    List<String> problems = problems(broker, integrity, rateLimits, hec, breakGlass);
+    List<String> problems = problems(broker, integrity, rateLimits, hec, breakGlass, state);
     if (!problems.isEmpty()) {
       throw StartupRefused.of(problems);
     }
@@ -47,12 +51,14 @@ public class ConfigCheck {
       JournalIntegritySettings integrity,
       RateLimitConfig rateLimits,
       HecSettings hec,
-      BreakGlassConfig breakGlass) {
+      BreakGlassConfig breakGlass,
+      StateConfig state) {
     List<String> out = new ArrayList<>(ConfigProblems.of(broker));
     out.addAll(JournalIntegritySettings.problems(integrity));
-    RateLimitSettings.of(rateLimits, out);
+    RateLimitSettings rl = RateLimitSettings.of(rateLimits, out);
     out.addAll(HecSettings.problems(hec));
     out.addAll(BreakGlassConfig.problems(breakGlass, broker.jwt()));
+    StateSettings.of(state, rl, out);
     return out;
   }
 }

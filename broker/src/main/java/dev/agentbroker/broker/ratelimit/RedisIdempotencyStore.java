@@ -41,7 +41,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
           + " return 0";
 
-  private final Redis redis;
+  /**
+   * One Redis command, answered or failed; a failure's message must hold no secret (it is logged).
+   * The broker's shared state client ({@code broker.state.store=redis}) is one.
+   */
+  @FunctionalInterface
+  public interface Sender {
+    Response send(Request request) throws Exception;
+  }
+
+  private final Redis redis; // null when the sender is borrowed
+  private final Sender sender;
   private final long timeoutMillis;
   private final String prefix;
   private final long ttlMillis;
@@ -64,6 +74,33 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(4);
     options.getNetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true);
     this.redis = Redis.createClient(vertx, options);
+    this.sender = r -> await(redis.send(r));
+  }
+
+  /**
+   * Over a client the caller owns (and closes): the shared state's, so a replica keeps one Redis
+   * client instead of two. Its deadline is the client's own.
+   */
+  public RedisIdempotencyStore(Sender sender, String prefix, Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl must be positive");
+    }
+    this.redis = null;
+    this.sender = sender;
+    this.timeoutMillis = 0;
+    this.prefix = prefix + "idem:";
+    this.ttlMillis = ttl.toMillis();
+    this.inFlightMillis = Math.min(ttlMillis, IN_FLIGHT.toMillis());
+  }
+
+  private Response send(Request r) throws Unavailable {
+    try {
+      return sender.send(r);
+    } catch (Unavailable e) {
+      throw e;
+    } catch (Exception e) {
+      throw new Unavailable(e.getMessage());
+    }
   }
 
   @Override
@@ -73,18 +110,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
       // Two rounds: the record seen by GET may expire before it is read.
       for (int round = 0; round < 2; round++) {
         Response set =
-            await(
-                redis.send(
-                    Request.cmd(Command.SET)
-                        .arg(prefix + key)
-                        .arg(claimed)
-                        .arg("NX")
-                        .arg("PX")
-                        .arg(inFlightMillis)));
+            send(
+                (Request.cmd(Command.SET)
+                    .arg(prefix + key)
+                    .arg(claimed)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(inFlightMillis)));
         if (set != null && "OK".equals(set.toString())) {
           return new Claim.Fresh();
         }
-        Response existing = await(redis.send(Request.cmd(Command.GET).arg(prefix + key)));
+        Response existing = send((Request.cmd(Command.GET).arg(prefix + key)));
         if (existing == null) {
           continue;
         }
@@ -109,20 +145,19 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
   @Override
   public void complete(String key, Stored stored) {
     try {
-      Response r = await(redis.send(Request.cmd(Command.GET).arg(prefix + key)));
+      Response r = send((Request.cmd(Command.GET).arg(prefix + key)));
       if (r == null) {
         return; // claim expired meanwhile: nothing to attach the answer to
       }
       ObjectNode n = (ObjectNode) JSON.readTree(r.toString());
       n.put("s", stored.status()).put("b", stored.body());
-      await(
-          redis.send(
-              Request.cmd(Command.SET)
-                  .arg(prefix + key)
-                  .arg(n.toString())
-                  .arg("XX")
-                  .arg("PX")
-                  .arg(ttlMillis)));
+      send(
+          (Request.cmd(Command.SET)
+              .arg(prefix + key)
+              .arg(n.toString())
+              .arg("XX")
+              .arg("PX")
+              .arg(ttlMillis)));
     } catch (Unavailable | java.io.IOException | ClassCastException e) {
       LOG.warnf("idempotency answer not stored (%s); a retry runs the verb again", e.getMessage());
     }
@@ -131,7 +166,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
   @Override
   public void release(String key) {
     try {
-      Response r = await(redis.send(Request.cmd(Command.GET).arg(prefix + key)));
+      Response r = send((Request.cmd(Command.GET).arg(prefix + key)));
       if (r == null) {
         return;
       }
@@ -139,9 +174,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
       if (n.has("s")) {
         return;
       }
-      await(
-          redis.send(
-              Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(prefix + key).arg(r.toString())));
+      send((Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(prefix + key).arg(r.toString())));
     } catch (Unavailable | java.io.IOException e) {
       LOG.warnf("idempotency claim not released (%s); it expires on its own", e.getMessage());
     }
@@ -150,7 +183,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
   @Override
   public Optional<Stored> peek(String key) {
     try {
-      Response r = await(redis.send(Request.cmd(Command.GET).arg(prefix + key)));
+      Response r = send((Request.cmd(Command.GET).arg(prefix + key)));
       if (r == null) {
         return Optional.empty();
       }
@@ -165,7 +198,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
 
   @Override
   public void close() {
-    redis.close();
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   private static String claimValue(String bodyHash) {

@@ -3,10 +3,13 @@ package dev.agentbroker.broker.verbs;
 import dev.agentbroker.audit.AuditJournal;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.ratelimit.RateLimits;
+import dev.agentbroker.broker.ratelimit.RedisIdempotencyStore;
+import dev.agentbroker.broker.state.SharedState;
 import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
 import dev.agentbroker.tiera.github.GitHubSettings;
+import dev.agentbroker.tierb.IdempotencyStore;
 import dev.agentbroker.tierb.VerbService;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -30,6 +33,7 @@ public class TierBRuntime {
   @Inject Clock clock;
   @Inject RateLimits rateLimits;
   @Inject BrokerConfig config;
+  @Inject SharedState state;
 
   private VerbService verbs;
 
@@ -39,11 +43,26 @@ public class TierBRuntime {
         VerbService.create(
             policy::current,
             rateLimits.tierB(),
-            rateLimits.idempotencyStore(config.verbs().idempotencyTtl()),
+            idempotency(),
             journal,
             github,
             new GitHubInstallationCalls(githubSettings, clock),
             clock);
+  }
+
+  /**
+   * With shared state the records go through its Redis client (same Redis, same {@code
+   * <ratelimit-prefix>idem:} keys), so a replica holds one client, not two; otherwise the rate
+   * limiter's store decides (its Redis, or memory).
+   */
+  private IdempotencyStore idempotency() {
+    if (state.shared()) {
+      return new RedisIdempotencyStore(
+          r -> state.redis().send(r),
+          rateLimits.settings().keyPrefix(),
+          config.verbs().idempotencyTtl());
+    }
+    return rateLimits.idempotencyStore(config.verbs().idempotencyTtl());
   }
 
   public VerbService verbs() {

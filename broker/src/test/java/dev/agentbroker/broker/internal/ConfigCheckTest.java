@@ -12,6 +12,7 @@ import dev.agentbroker.broker.config.JournalIntegritySettings;
 import dev.agentbroker.broker.config.StartupRefused;
 import dev.agentbroker.broker.ratelimit.RateLimitConfig;
 import dev.agentbroker.broker.shipping.HecSettings;
+import dev.agentbroker.broker.state.StateConfig;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -42,6 +43,7 @@ class ConfigCheckTest {
             .withMapping(RateLimitConfig.class)
             .withMapping(HecSettings.class)
             .withMapping(BreakGlassConfig.class)
+            .withMapping(StateConfig.class)
             .withConverter(Duration.class, 100, new DurationConverter())
             .withConverter(UUID.class, 100, UUID::fromString)
             .withSources(new PropertiesConfigSource(props, "test", 100))
@@ -52,11 +54,12 @@ class ConfigCheckTest {
     c.rateLimits = config.getConfigMapping(RateLimitConfig.class);
     c.hec = config.getConfigMapping(HecSettings.class);
     c.breakGlass = config.getConfigMapping(BreakGlassConfig.class);
+    c.state = config.getConfigMapping(StateConfig.class);
     return c;
   }
 
   private List<String> problems(ConfigCheck c) {
-    return ConfigCheck.problems(c.broker, c.integrity, c.rateLimits, c.hec, c.breakGlass);
+    return ConfigCheck.problems(c.broker, c.integrity, c.rateLimits, c.hec, c.breakGlass, c.state);
   }
 
   private Map<String, String> valid() throws Exception {
@@ -88,6 +91,7 @@ class ConfigCheckTest {
     p.put("broker.audit.hec.url", "https://splunk.test:8088");
     p.put("broker.breakglass.sign-in", "sso");
     p.put("broker.breakglass.max-duration", "2h");
+    p.put("broker.state.store", "etcd");
     ConfigCheck c = check(p);
     StartupRefused e = assertThrows(StartupRefused.class, c::check);
     String m = e.getMessage();
@@ -101,10 +105,11 @@ class ConfigCheckTest {
             "broker.breakglass.sign-in (BROKER_BREAKGLASS_SIGN_IN) must be none, oidc or"
                 + " pasted-token",
             "broker.breakglass.max-duration (BROKER_BREAKGLASS_MAX_DURATION) must be more than 0"
-                + " and at most 1h")) {
+                + " and at most 1h",
+            "broker.state.store (BROKER_STATE_STORE) must be memory or redis")) {
       assertTrue(m.contains("\n  - " + expected), "missing '" + expected + "' in:\n" + m);
     }
-    assertEquals(6, m.split("\n  - ").length - 1, m);
+    assertEquals(7, m.split("\n  - ").length - 1, m);
     assertTrue(m.startsWith("broker configuration invalid, broker not started:"), m);
     // Quarkus prints a ConfigurationException root cause as its message alone: no stack trace.
     assertInstanceOf(ConfigurationException.class, e);
@@ -126,13 +131,37 @@ class ConfigCheckTest {
     p.put("broker.jwt.issuers.bad.preset", "gitlab");
     p.put("broker.jwt.issuers.bad.audiences", "agent-broker");
     p.put("broker.audit.integrity.verify-budget", "0s");
+    p.put("broker.state.store", "redis"); // without broker.state.seal-key-file
+    p.put("broker.state.redis-key-prefix", " ");
     List<String> problems = problems(check(p));
-    assertTrue(problems.size() >= 14, String.join("\n", problems));
+    assertTrue(problems.size() >= 16, String.join("\n", problems));
     for (String problem : problems) {
       assertTrue(
           problem.matches("^.*[a-z0-9.-]+ \\([A-Z0-9_]+\\).*$"),
           "no property (ENV_VAR) in: " + problem);
     }
+  }
+
+  @Test
+  void sharedStateNeedsTheSharedRateLimitsAndASealKey() throws Exception {
+    Map<String, String> p = valid();
+    p.put("broker.state.store", "redis");
+    List<String> problems = problems(check(p));
+    assertEquals(2, problems.size(), String.join("\n", problems));
+    assertTrue(
+        problems.get(0).startsWith("broker.state.store (BROKER_STATE_STORE)=redis needs"),
+        problems.get(0));
+    assertTrue(
+        problems.get(1).startsWith("broker.state.seal-key-file (BROKER_STATE_SEAL_KEY_FILE)"),
+        problems.get(1));
+    Path key = dir.resolve("seal.key");
+    Files.writeString(key, java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    p.put("broker.state.seal-key-file", key.toString());
+    p.put("broker.ratelimit.store", "redis");
+    p.put("broker.ratelimit.redis-url", "redis://127.0.0.1:6379");
+    assertEquals(List.of(), problems(check(p)));
   }
 
   @Test
