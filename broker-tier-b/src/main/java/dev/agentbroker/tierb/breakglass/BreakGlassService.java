@@ -15,7 +15,6 @@ import dev.agentbroker.tierb.internal.VerbExecutor;
 import dev.agentbroker.tierb.verbs.VerbCall;
 import dev.agentbroker.tierb.verbs.VerbInputException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,6 +42,7 @@ public final class BreakGlassService {
   private final BreakGlassAudit audit;
   private final Supplier<CompiledPolicy> policy;
   private final GrantUse use;
+  private final GrantExpiry expiry;
   private final Clock clock;
 
   /** One step on a grant read under its lease; may throw when the store fails mid-step. */
@@ -64,6 +64,7 @@ public final class BreakGlassService {
     this.policy = policy;
     this.clock = clock;
     this.use = new GrantUse(this, audit, app, new VerbExecutor(app, calls));
+    this.expiry = new GrantExpiry(store, audit, clock);
   }
 
   /** Reads the store once; an unreadable store is an error, never an empty start. */
@@ -77,6 +78,21 @@ public final class BreakGlassService {
       Clock clock)
       throws GrantStoreException {
     store.list();
+    return create(settings, store, journal, policy, app, calls, clock);
+  }
+
+  /**
+   * Without reading the store first: for a shared store whose brief outage must not stop the
+   * broker's start (every step reads it and refuses while it cannot answer).
+   */
+  public static BreakGlassService create(
+      BreakGlassSettings settings,
+      GrantStore store,
+      AuditJournal journal,
+      Supplier<CompiledPolicy> policy,
+      GitHubAppClient app,
+      GitHubInstallationCalls calls,
+      Clock clock) {
     return new BreakGlassService(settings, store, journal, policy, app, calls, clock);
   }
 
@@ -223,32 +239,10 @@ public final class BreakGlassService {
 
   /**
    * Expires every open grant past its deadline; returns how many this call expired. Safe on every
-   * replica at once: a grant whose lease another replica holds is skipped (that one expires it),
-   * and a grant is re-read under its lease, so each expiry is journaled once.
+   * replica at once (see {@link GrantExpiry}).
    */
   public int expireDue() {
-    int n = 0;
-    try {
-      Instant now = clock.instant();
-      for (Grant listed : store.list()) {
-        if (!listed.dueToExpire(now)) {
-          continue;
-        }
-        try (GrantLease lease = GrantLease.tryNow(store, listed.id())) {
-          if (lease == null) {
-            continue;
-          }
-          Optional<Grant> g = store.get(listed.id());
-          if (g.isPresent() && g.get().dueToExpire(clock.instant()) && expireLeased(g.get())) {
-            n++;
-          }
-        }
-      }
-    } catch (GrantStoreException e) {
-      // Left open for the next sweep; every step still checks the deadline itself.
-      BreakGlassAudit.log("expire", Outcomes.ERROR, "state_unavailable", null, null);
-    }
-    return n;
+    return expiry.sweep();
   }
 
   /** Replaces a grant after the claim (result, reopen); called by {@link GrantUse}. */
@@ -330,7 +324,7 @@ public final class BreakGlassService {
   private BreakGlassOutcome.Refused stateRefusal(
       String step, Human h, Grant g, RequestMeta meta, GrantState wanted) {
     if (g.dueToExpire(clock.instant())) {
-      expireLeased(g);
+      expiry.expire(g);
       return refuse(step, h, g, meta, ErrorCode.GRANT_EXPIRED, "grant_expired", "expired");
     }
     if (g.state() == wanted) {
@@ -369,30 +363,6 @@ public final class BreakGlassService {
     }
     BreakGlassAudit.log(step, Outcomes.ALLOWED, reason, h, after.id());
     return new BreakGlassOutcome.Done(after);
-  }
-
-  /** Journals and stores the expiry of {@code g}, held under its lease; false if it did not. */
-  private boolean expireLeased(Grant g) {
-    Grant after = g.expired();
-    String reason =
-        g.state() == GrantState.PENDING ? "approval_window_elapsed" : "use_window_elapsed";
-    try {
-      audit.append(audit.event("expire", Outcomes.DENIED, reason, null, after, null));
-    } catch (AuditUnavailableException e) {
-      // Left open; every step still checks the deadline itself, so it stays unusable.
-      return false;
-    }
-    try {
-      if (!store.replace(g, after)) {
-        BreakGlassAudit.log("expire", Outcomes.ERROR, "state_conflict", null, g.id());
-        return false;
-      }
-    } catch (GrantStoreException e) {
-      BreakGlassAudit.log("expire", Outcomes.ERROR, "store_write_failed", null, g.id());
-      return false;
-    }
-    BreakGlassAudit.log("expire", Outcomes.DENIED, reason, null, g.id());
-    return true;
   }
 
   private BreakGlassOutcome.Refused refuse(

@@ -50,29 +50,27 @@ public class BreakGlassRuntime {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("broker.breakglass configuration invalid: " + e.getMessage());
     }
+    GitHubInstallationCalls calls = new GitHubInstallationCalls(githubSettings, clock);
     GrantStore store;
     if (state.shared()) {
       // Shared by every replica; the file would be one replica's private copy, so it is not read.
+      // Not read at start either: a brief Redis outage must not stop the broker (and Tier A) from
+      // starting; every break-glass step reads Redis and refuses while it cannot answer.
       store = new RedisGrantStore(state.redis(), state.prefix(), config.historyLimit());
       LOG.infof(
           "break-glass store is redis (broker.state.store=redis): broker.breakglass.store-file"
               + " (%s) is not used",
           config.storeFile());
+      service =
+          BreakGlassService.create(settings, store, journal, policy::current, github, calls, clock);
     } else {
       store = new FileGrantStore(config.storeFile(), config.historyLimit());
-    }
-    try {
-      service =
-          BreakGlassService.open(
-              settings,
-              store,
-              journal,
-              policy::current,
-              github,
-              new GitHubInstallationCalls(githubSettings, clock),
-              clock);
-    } catch (GrantStoreException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+      try {
+        service =
+            BreakGlassService.open(settings, store, journal, policy::current, github, calls, clock);
+      } catch (GrantStoreException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
     LOG.infof(
         "break-glass ready: store=%s approval-window=%s max-duration=%s",
