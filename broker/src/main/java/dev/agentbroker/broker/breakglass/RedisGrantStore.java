@@ -23,7 +23,8 @@ import java.util.Optional;
  *       is only its SHA-256), so nothing is sealed;
  *   <li>{@code bg:grants}: sorted set of every kept grant id, scored by request time (the list);
  *   <li>{@code bg:decided}: the decided ones; past the history limit the oldest are deleted in the
- *       same script that decides a grant (the journal keeps everything);
+ *       same script that decides a grant (the journal keeps everything). A grant reopened after a
+ *       use that did nothing at GitHub leaves it again, so an open grant is never trimmed;
  *   <li>{@code bg:lock:<id>}: a step's lease, {@code SET NX PX}, given back only by its owner.
  * </ul>
  *
@@ -56,6 +57,8 @@ public final class RedisGrantStore implements GrantStore {
               end
               redis.call('ZREMRANGEBYRANK', KEYS[3], 0, over - 1)
             end
+          else
+            redis.call('ZREM', KEYS[3], ARGV[3])
           end
           return 1
           """);

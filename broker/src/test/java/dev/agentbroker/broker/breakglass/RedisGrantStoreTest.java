@@ -31,6 +31,7 @@ import dev.agentbroker.tierb.breakglass.BreakGlassRequest;
 import dev.agentbroker.tierb.breakglass.BreakGlassService;
 import dev.agentbroker.tierb.breakglass.BreakGlassSettings;
 import dev.agentbroker.tierb.breakglass.Grant;
+import dev.agentbroker.tierb.breakglass.GrantJson;
 import dev.agentbroker.tierb.breakglass.GrantState;
 import dev.agentbroker.tierb.breakglass.Human;
 import io.vertx.core.Vertx;
@@ -297,6 +298,36 @@ class RedisGrantStoreTest {
     assertEquals(
         List.of(denied.get(3), denied.get(2)), a.history().stream().map(Grant::id).toList());
     refused(ErrorCode.NOT_FOUND, "grant_not_found", a.approve(bob, denied.get(0), meta));
+  }
+
+  @Test
+  void theStoreComparesAndSetsAndNeverTrimsAReopenedGrant() throws Exception {
+    SharedRedis redis = new SharedRedis(vertxA, TestRedis.shared().url(), Duration.ofSeconds(10));
+    closing.add(redis);
+    RedisGrantStore store = new RedisGrantStore(redis, prefix, 1);
+    BreakGlassService a = replica(vertxA, TestRedis.shared().url(), "a", 1);
+    String id = requested(a);
+    Grant pending = store.get(id).orElseThrow();
+    assertFalse(store.create(pending), "insert-if-absent");
+    Grant approved =
+        assertInstanceOf(BreakGlassOutcome.Done.class, a.approve(bob, id, meta)).grant();
+    assertFalse(store.replace(pending, with(pending, "denied")), "pending is no longer stored");
+    assertEquals(GrantState.APPROVED, store.get(id).orElseThrow().state());
+    // A claim whose use did nothing at GitHub is reopened: decided, then open again.
+    Grant used = with(approved, "used");
+    assertTrue(store.replace(approved, used));
+    assertTrue(store.replace(used, approved));
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      a.deny(bob, requested(a), "not needed", meta);
+    }
+    assertEquals(approved, store.get(id).orElseThrow(), "an open grant is never trimmed");
+    assertEquals(1, a.history().size());
+  }
+
+  /** {@code g} with another state (the transitions themselves are Tier B's). */
+  static Grant with(Grant g, String state) {
+    return GrantJson.fromText(GrantJson.toJson(g).put("state", state).toString());
   }
 
   @Test
