@@ -110,6 +110,51 @@ class RedisBreakGlassApiTest {
         .body("signed_in", equalTo(false));
   }
 
+  @Test
+  void withRedisDownEveryStepAndTheSessionAre503NeverSignedIn() throws Exception {
+    String alice = BreakGlassTestEnv.human("alice");
+    String id = BreakGlassApiTest.request(alice);
+    String session = new SsoFlow().signIn("bob");
+    RedisBreakGlassEnv.proxy.down();
+    try {
+      given()
+          .cookie(SsoFlow.SESSION, session)
+          .get("/breakglass/session")
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .body("code", equalTo("state_unavailable"));
+      BreakGlassApiTest.approve(BreakGlassTestEnv.human("bob"), id)
+          .statusCode(503)
+          .body("code", equalTo("state_unavailable"));
+      given()
+          .header("Authorization", bearer(alice))
+          .get("/breakglass/requests")
+          .then()
+          .statusCode(503)
+          .body("code", equalTo("state_unavailable"));
+      given()
+          .header("Authorization", bearer(alice))
+          .contentType("application/json")
+          .body(BreakGlassApiTest.TOKEN_REQUEST)
+          .post("/breakglass/requests")
+          .then()
+          .statusCode(503)
+          .body("code", equalTo("state_unavailable"));
+    } finally {
+      RedisBreakGlassEnv.proxy.up();
+    }
+    RedisGrantStore other = new RedisGrantStore(replica, RedisBreakGlassEnv.prefix, 1000);
+    assertEquals(GrantState.PENDING, other.get(id).orElseThrow().state(), "nothing changed");
+    BreakGlassApiTest.approve(BreakGlassTestEnv.human("bob"), id).statusCode(200);
+    given()
+        .cookie(SsoFlow.SESSION, session)
+        .get("/breakglass/session")
+        .then()
+        .statusCode(200)
+        .body("signed_in", equalTo(true));
+  }
+
   /** Every key of this broker's prefix with its string value (sorted sets by member). */
   static String dump() throws Exception {
     StringBuilder out = new StringBuilder();

@@ -1,6 +1,7 @@
 package dev.agentbroker.broker.breakglass;
 
 import dev.agentbroker.broker.ratelimit.TestRedis;
+import dev.agentbroker.broker.ratelimit.ToggleProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,11 +15,13 @@ import java.util.UUID;
 
 /**
  * {@link BreakGlassTestEnv} with {@code broker.state.store=redis}: grants and the page's sessions
- * in the shared test Redis under a fresh prefix, sealed with a key written here.
+ * in the shared test Redis under a fresh prefix, sealed with a key written here. The broker reaches
+ * Redis through a {@link ToggleProxy} so a test can take it away.
  */
 public class RedisBreakGlassEnv extends BreakGlassTestEnv {
   static String prefix;
   static byte[] sealKey;
+  static ToggleProxy proxy;
 
   @Override
   public Map<String, String> start() {
@@ -34,11 +37,20 @@ public class RedisBreakGlassEnv extends BreakGlassTestEnv {
       throw new UncheckedIOException(e);
     }
     c.put("broker.ratelimit.store", "redis");
-    c.put("broker.ratelimit.redis-url", TestRedis.shared().url());
+    proxy = new ToggleProxy(TestRedis.shared().url());
+    c.put("broker.ratelimit.redis-url", proxy.url());
     c.put("broker.ratelimit.redis-key-prefix", prefix);
     c.put("broker.state.store", "redis");
     c.put("broker.state.redis-key-prefix", prefix);
     c.put("broker.state.seal-key-file", keyFile.toString());
     return c;
+  }
+
+  @Override
+  public void stop() {
+    super.stop();
+    if (proxy != null) {
+      proxy.close();
+    }
   }
 }

@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection and every new one, which is what a broker replica sees when Redis dies. It lets one
  * running broker be tested with Redis up, down and back without touching the shared server.
  */
-final class ToggleProxy implements AutoCloseable {
+public final class ToggleProxy implements AutoCloseable {
   private final ServerSocket server;
   private final URI target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean up = true;
 
   /** Forwards to the Redis at {@code targetUrl} (credentials, if any, pass through unchanged). */
-  ToggleProxy(String targetUrl) {
+  public ToggleProxy(String targetUrl) {
     this.target = URI.create(targetUrl);
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -37,7 +37,7 @@ final class ToggleProxy implements AutoCloseable {
   }
 
   /** The target's URL with this proxy's address. */
-  String url() {
+  public String url() {
     try {
       return new URI(
               target.getScheme(),
@@ -53,7 +53,7 @@ final class ToggleProxy implements AutoCloseable {
     }
   }
 
-  void down() {
+  public void down() {
     up = false;
     for (Socket s : open) {
       closeQuietly(s);
@@ -61,7 +61,7 @@ final class ToggleProxy implements AutoCloseable {
     open.clear();
   }
 
-  void up() {
+  public void up() {
     up = true;
   }
 
