@@ -44,7 +44,9 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -91,6 +93,7 @@ class RedisGrantStoreTest {
   final RequestMeta meta = new RequestMeta("r1", "127.0.0.1");
   final String prefix = "test:" + UUID.randomUUID() + ":";
   final List<AutoCloseable> closing = new ArrayList<>();
+  final Map<String, SharedRedis> clients = new HashMap<>();
   @TempDir Path dir;
   GitHubSimulator sim;
   GitHubAppClient app;
@@ -132,6 +135,7 @@ class RedisGrantStoreTest {
   BreakGlassService replica(Vertx v, String url, String name, int historyLimit) throws Exception {
     SharedRedis redis = new SharedRedis(v, url, Duration.ofSeconds(10));
     closing.add(redis);
+    clients.put(name, redis);
     FileJournal journal = FileJournal.open(JournalConfig.defaults(dir.resolve(name)), clock);
     closing.add(journal);
     CompiledPolicy policy = PolicyCompiler.compile(POLICY, "bg.yaml");
@@ -198,6 +202,22 @@ class RedisGrantStoreTest {
     String dump = dump(TestRedis.shared().url());
     assertFalse(dump.contains(token), "the token itself never reaches Redis");
     assertTrue(dump.contains(TokenHashes.sha256Hex(token)));
+  }
+
+  @Test
+  void redisRoundTripsPerStep() throws Exception {
+    BreakGlassService a = replica(vertxA, "a");
+    SharedRedis r = clients.get("a");
+    requested(a); // loads the scripts once (EVALSHA, then EVAL after NOSCRIPT)
+    long t0 = r.roundTrips();
+    String id = requested(a);
+    long t1 = r.roundTrips();
+    a.approve(bob, id, meta);
+    long t2 = r.roundTrips();
+    a.use(alice, id, meta);
+    long t3 = r.roundTrips();
+    // create; lease + read + compare-and-set + give back; the same + the result's write.
+    assertEquals(List.of(1L, 4L, 5L), List.of(t1 - t0, t2 - t1, t3 - t2));
   }
 
   @Test
