@@ -176,9 +176,35 @@ final class BreakGlassAudit {
     }
   }
 
+  /**
+   * The store could not be read or written ({@code state_unavailable}), the grant stayed held by
+   * another step ({@code grant_busy}) or moved on under a lost lease ({@code state_conflict}): the
+   * step is refused 503, journaled and logged as an error. Fail closed: never act on a grant whose
+   * state is unknown.
+   */
+  BreakGlassOutcome.Refused stateFailed(
+      String step, Human h, String id, RequestMeta meta, String reason, GrantStoreException e) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("grant_id", grantIdShown(id));
+    if (e != null) {
+      d.put("error", e.getMessage());
+    }
+    afterTheFact(event(step, Outcomes.ERROR, reason, h, null, meta).details(d));
+    log(step, Outcomes.ERROR, reason, h, id);
+    return BreakGlassOutcome.Refused.of(
+        ErrorCode.STATE_UNAVAILABLE,
+        reason,
+        "the break-glass state store cannot answer for this grant now; try again");
+  }
+
+  /** Whether {@code id} has the shape of our grant ids (anything else is no grant). */
+  static boolean wellFormed(String id) {
+    return id != null && GRANT_ID.matcher(id).matches();
+  }
+
   /** A grant id as records show it: ours are {@code bg-<uuid>}; anything else is caller text. */
   static String grantIdShown(String id) {
-    return id != null && GRANT_ID.matcher(id).matches() ? id : "(malformed)";
+    return wellFormed(id) ? id : "(malformed)";
   }
 
   static void log(String step, String decision, String reason, Human actor, String grantId) {

@@ -14,14 +14,9 @@ import dev.agentbroker.tiera.github.GitHubInstallationCalls;
 import dev.agentbroker.tierb.internal.VerbExecutor;
 import dev.agentbroker.tierb.verbs.VerbCall;
 import dev.agentbroker.tierb.verbs.VerbInputException;
-import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -32,21 +27,28 @@ import java.util.function.Supplier;
  * unused grant expires. Each step is journaled (severity high) before it takes effect, and a
  * journal failure refuses the step.
  *
- * <p>State changes run under one lock, so "check state, journal, change state" is atomic: of two
- * concurrent uses exactly one claims the grant. GitHub is called outside the lock, after the claim
- * is durable.
+ * <p>The state is the {@link GrantStore}'s, read on every step: replicas sharing one store see each
+ * other's steps at once. A step on an existing grant holds the grant's lease ({@link GrantLease})
+ * across "read, check, journal, write", so of two concurrent uses, on one replica or two, exactly
+ * one journals and claims the grant; the write is a compare-and-set, so a holder whose lease ran
+ * out changes nothing. GitHub is called after the lease is given back, once the claim is durable. A
+ * store that cannot answer refuses the step ({@code 503 state_unavailable}), journaled as an error.
  */
 public final class BreakGlassService {
   private static final BreakGlassOutcome.Refused NOT_FOUND =
       BreakGlassOutcome.Refused.of(ErrorCode.NOT_FOUND, "grant_not_found", "no such grant");
-  private final Object lock = new Object();
-  private final Map<String, Grant> grants = new LinkedHashMap<>();
   private final BreakGlassSettings settings;
   private final GrantStore store;
   private final BreakGlassAudit audit;
   private final Supplier<CompiledPolicy> policy;
   private final GrantUse use;
+  private final GrantExpiry expiry;
   private final Clock clock;
+
+  /** One step on a grant read under its lease; may throw when the store fails mid-step. */
+  private interface Step {
+    BreakGlassOutcome on(Grant g) throws GrantStoreException;
+  }
 
   private BreakGlassService(
       BreakGlassSettings settings,
@@ -62,9 +64,10 @@ public final class BreakGlassService {
     this.policy = policy;
     this.clock = clock;
     this.use = new GrantUse(this, audit, app, new VerbExecutor(app, calls));
+    this.expiry = new GrantExpiry(store, audit, clock);
   }
 
-  /** Loads the store; an unreadable store is an error, never an empty start. */
+  /** Reads the store once; an unreadable store is an error, never an empty start. */
   public static BreakGlassService open(
       BreakGlassSettings settings,
       GrantStore store,
@@ -74,12 +77,23 @@ public final class BreakGlassService {
       GitHubInstallationCalls calls,
       Clock clock)
       throws GrantStoreException {
-    BreakGlassService s =
-        new BreakGlassService(settings, store, journal, policy, app, calls, clock);
-    for (Grant g : store.load()) {
-      s.grants.put(g.id(), g);
-    }
-    return s;
+    store.list();
+    return create(settings, store, journal, policy, app, calls, clock);
+  }
+
+  /**
+   * Without reading the store first: for a shared store whose brief outage must not stop the
+   * broker's start (every step reads it and refuses while it cannot answer).
+   */
+  public static BreakGlassService create(
+      BreakGlassSettings settings,
+      GrantStore store,
+      AuditJournal journal,
+      Supplier<CompiledPolicy> policy,
+      GitHubAppClient app,
+      GitHubInstallationCalls calls,
+      Clock clock) {
+    return new BreakGlassService(settings, store, journal, policy, app, calls, clock);
   }
 
   public BreakGlassSettings settings() {
@@ -124,8 +138,10 @@ public final class BreakGlassService {
             h,
             clock.instant(),
             settings.approvalWindow());
-    synchronized (lock) {
+    try {
       return commit("request", "requested", h, null, g, meta);
+    } catch (GrantStoreException e) {
+      return audit.stateFailed("request", h, g.id(), meta, "state_unavailable", e);
     }
   }
 
@@ -133,32 +149,36 @@ public final class BreakGlassService {
     if (!h.verifiedHuman()) {
       return audit.notHuman("approve", h, meta);
     }
-    synchronized (lock) {
-      Grant g = grants.get(id);
-      BreakGlassOutcome.Refused r = pendingOrRefusal("approve", h, id, g, meta);
-      if (r != null) {
-        return r;
-      }
-      if (g.requester().samePerson(h)) {
-        // No admin bypass: the check has no exception, whoever the requester is. Compared by
-        // person (stable identity across human issuers), not only by account.
-        return refuse(
-            "approve",
-            h,
-            g,
-            meta,
-            ErrorCode.SELF_APPROVAL_REFUSED,
-            "self_approval_refused",
-            "a second human must approve");
-      }
-      return commit(
-          "approve",
-          "approved",
-          h,
-          g,
-          g.approved(h, clock.instant(), settings.approvalWindow()),
-          meta);
-    }
+    return leased(
+        "approve",
+        h,
+        id,
+        meta,
+        g -> {
+          BreakGlassOutcome.Refused r = stateRefusal("approve", h, g, meta, GrantState.PENDING);
+          if (r != null) {
+            return r;
+          }
+          if (g.requester().samePerson(h)) {
+            // No admin bypass: the check has no exception, whoever the requester is. Compared by
+            // person (stable identity across human issuers), not only by account.
+            return refuse(
+                "approve",
+                h,
+                g,
+                meta,
+                ErrorCode.SELF_APPROVAL_REFUSED,
+                "self_approval_refused",
+                "a second human must approve");
+          }
+          return commit(
+              "approve",
+              "approved",
+              h,
+              g,
+              g.approved(h, clock.instant(), settings.approvalWindow()),
+              meta);
+        });
   }
 
   public BreakGlassOutcome deny(Human h, String id, String reason, RequestMeta meta) {
@@ -177,15 +197,19 @@ public final class BreakGlassService {
               "a reason is required",
               List.of(new Violation("reason", "1 to 500 characters, no control characters"))));
     }
-    synchronized (lock) {
-      Grant g = grants.get(id);
-      BreakGlassOutcome.Refused r = pendingOrRefusal("deny", h, id, g, meta);
-      if (r != null) {
-        return r;
-      }
-      // The requester may deny (withdraw) their own request: that only removes power.
-      return commit("deny", "denied", h, g, g.denied(h, clock.instant(), reason.strip()), meta);
-    }
+    return leased(
+        "deny",
+        h,
+        id,
+        meta,
+        g -> {
+          BreakGlassOutcome.Refused r = stateRefusal("deny", h, g, meta, GrantState.PENDING);
+          if (r != null) {
+            return r;
+          }
+          // The requester may deny (withdraw) their own request: that only removes power.
+          return commit("deny", "denied", h, g, g.denied(h, clock.instant(), reason.strip()), meta);
+        });
   }
 
   /** Uses an approved grant of one's own, once. See {@link GrantUse}. */
@@ -193,80 +217,92 @@ public final class BreakGlassService {
     if (!h.verifiedHuman()) {
       return audit.notHuman("use", h, meta);
     }
-    Grant claimed;
-    synchronized (lock) {
-      Grant g = grants.get(id);
-      if (g == null) {
-        return audit.refuseUnknownGrant("use", h, id, meta, NOT_FOUND);
-      }
-      if (!g.requester().sameAccount(h)) {
-        return refuse(
-            "use", h, g, meta, ErrorCode.NOT_GRANT_REQUESTER, "not_grant_requester", "not yours");
-      }
-      BreakGlassOutcome.Refused r = stateRefusal("use", h, g, meta, GrantState.APPROVED);
-      if (r != null) {
-        return r;
-      }
-      if (g.elevation() instanceof Elevation.VerbAction a) {
-        try {
-          BreakGlassRequest.call(a);
-        } catch (VerbInputException e) {
-          return refuse(
-              "use", h, g, meta, ErrorCode.INVALID_REQUEST, "schema_changed", e.getMessage());
-        }
-        String denial = parameterDenial(a);
-        if (denial != null) {
-          return refuse("use", h, g, meta, ErrorCode.POLICY_DENIED, denial, "policy");
-        }
-      }
-      claimed = g.claimed(clock.instant());
-      BreakGlassOutcome claim = commit("use", "claimed", h, g, claimed, meta);
-      if (!(claim instanceof BreakGlassOutcome.Done)) {
-        return claim;
-      }
+    BreakGlassOutcome claim = leased("use", h, id, meta, g -> claim(h, g, meta));
+    if (!(claim instanceof BreakGlassOutcome.Done d)) {
+      return claim;
     }
-    return use.perform(h, claimed, meta);
+    // The lease is given back: the grant is durably USED, no other step can take it.
+    return use.perform(h, d.grant(), meta);
   }
 
   /** Open requests and grants (pending, approved), newest first. */
-  public List<Grant> open() {
+  public List<Grant> open() throws GrantStoreException {
     expireDue();
-    return sorted(true);
+    return store.list().stream().filter(g -> g.state().open()).toList();
   }
 
   /** Decided grants (used, denied, expired), newest first. */
-  public List<Grant> history() {
+  public List<Grant> history() throws GrantStoreException {
     expireDue();
-    return sorted(false);
+    return store.list().stream().filter(g -> !g.state().open()).toList();
   }
 
-  /** Expires every open grant past its deadline; returns how many were expired. */
+  /**
+   * Expires every open grant past its deadline; returns how many this call expired. Safe on every
+   * replica at once (see {@link GrantExpiry}).
+   */
   public int expireDue() {
-    int n = 0;
-    synchronized (lock) {
-      Instant now = clock.instant();
-      for (Grant g : new ArrayList<>(grants.values())) {
-        if (g.dueToExpire(now) && expireLocked(g)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return expiry.sweep();
   }
 
   /** Replaces a grant after the claim (result, reopen); called by {@link GrantUse}. */
   void update(Grant expectedCurrent, Grant next) {
-    synchronized (lock) {
-      if (grants.get(next.id()) != expectedCurrent) {
-        return;
+    try {
+      if (!store.replace(expectedCurrent, next)) {
+        BreakGlassAudit.log("use", Outcomes.ERROR, "state_conflict", null, next.id());
       }
-      grants.put(next.id(), next);
+    } catch (GrantStoreException e) {
+      // The journal already holds the result; the stored grant stays "used, in progress".
+      BreakGlassAudit.log("use", Outcomes.ERROR, "store_write_failed", null, next.id());
+    }
+  }
+
+  /**
+   * Checks an approved grant of the caller's own and claims it (journal first), under its lease.
+   */
+  private BreakGlassOutcome claim(Human h, Grant g, RequestMeta meta) throws GrantStoreException {
+    if (!g.requester().sameAccount(h)) {
+      return refuse(
+          "use", h, g, meta, ErrorCode.NOT_GRANT_REQUESTER, "not_grant_requester", "not yours");
+    }
+    BreakGlassOutcome.Refused r = stateRefusal("use", h, g, meta, GrantState.APPROVED);
+    if (r != null) {
+      return r;
+    }
+    if (g.elevation() instanceof Elevation.VerbAction a) {
       try {
-        persistLocked();
-      } catch (IOException e) {
-        // The journal already holds the result; the store catches up at the next change.
-        BreakGlassAudit.log("use", Outcomes.ERROR, "store_write_failed", null, next.id());
+        BreakGlassRequest.call(a);
+      } catch (VerbInputException e) {
+        return refuse(
+            "use", h, g, meta, ErrorCode.INVALID_REQUEST, "schema_changed", e.getMessage());
       }
+      String denial = parameterDenial(a);
+      if (denial != null) {
+        return refuse("use", h, g, meta, ErrorCode.POLICY_DENIED, denial, "policy");
+      }
+    }
+    return commit("use", "claimed", h, g, g.claimed(clock.instant()), meta);
+  }
+
+  /**
+   * Runs {@code step} on grant {@code id} read under its lease. An id without our shape is no grant
+   * (and never becomes a store key); a store failure refuses the step.
+   */
+  private BreakGlassOutcome leased(String step, Human h, String id, RequestMeta meta, Step body) {
+    if (!BreakGlassAudit.wellFormed(id)) {
+      return audit.refuseUnknownGrant(step, h, id, meta, NOT_FOUND);
+    }
+    try (GrantLease lease = GrantLease.await(store, id)) {
+      if (lease == null) {
+        return audit.stateFailed(step, h, id, meta, "grant_busy", null);
+      }
+      Optional<Grant> g = store.get(id);
+      if (g.isEmpty()) {
+        return audit.refuseUnknownGrant(step, h, id, meta, NOT_FOUND);
+      }
+      return body.on(g.get());
+    } catch (GrantStoreException e) {
+      return audit.stateFailed(step, h, id, meta, "state_unavailable", e);
     }
   }
 
@@ -284,19 +320,11 @@ public final class BreakGlassService {
     }
   }
 
-  private BreakGlassOutcome.Refused pendingOrRefusal(
-      String step, Human h, String id, Grant g, RequestMeta meta) {
-    if (g == null) {
-      return audit.refuseUnknownGrant(step, h, id, meta, NOT_FOUND);
-    }
-    return stateRefusal(step, h, g, meta, GrantState.PENDING);
-  }
-
   /** Null when {@code g} is in {@code wanted} and not past its deadline; else the refusal. */
   private BreakGlassOutcome.Refused stateRefusal(
       String step, Human h, Grant g, RequestMeta meta, GrantState wanted) {
     if (g.dueToExpire(clock.instant())) {
-      expireLocked(g);
+      expiry.expire(g);
       return refuse(step, h, g, meta, ErrorCode.GRANT_EXPIRED, "grant_expired", "expired");
     }
     if (g.state() == wanted) {
@@ -316,49 +344,25 @@ public final class BreakGlassService {
         step, h, g, meta, ErrorCode.GRANT_NOT_APPROVED, "grant_not_approved", g.state().wire());
   }
 
-  /** Journal first, then change and persist; either failure leaves the state untouched. */
+  /**
+   * Journal first, then write ({@code before} null: create). A journal failure refuses the step
+   * with nothing written; a lost compare-and-set (the lease ran out and another replica moved the
+   * grant on) refuses it after the fact, journaled as an error next to the step's event.
+   */
   private BreakGlassOutcome commit(
-      String step, String reason, Human h, Grant before, Grant after, RequestMeta meta) {
+      String step, String reason, Human h, Grant before, Grant after, RequestMeta meta)
+      throws GrantStoreException {
     try {
       audit.append(audit.event(step, Outcomes.ALLOWED, reason, h, after, meta));
     } catch (AuditUnavailableException e) {
       return BreakGlassAudit.unavailable(step, h, after.id(), e);
     }
-    grants.put(after.id(), after);
-    try {
-      persistLocked();
-    } catch (IOException e) {
-      if (before == null) {
-        grants.remove(after.id());
-      } else {
-        grants.put(before.id(), before);
-      }
-      BreakGlassAudit.log(step, Outcomes.ERROR, "store_write_failed", h, after.id());
-      return BreakGlassOutcome.Refused.of(
-          ErrorCode.INTERNAL, "store_unavailable", "the grant store cannot be written");
+    boolean written = before == null ? store.create(after) : store.replace(before, after);
+    if (!written) {
+      return audit.stateFailed(step, h, after.id(), meta, "state_conflict", null);
     }
     BreakGlassAudit.log(step, Outcomes.ALLOWED, reason, h, after.id());
     return new BreakGlassOutcome.Done(after);
-  }
-
-  private boolean expireLocked(Grant g) {
-    Grant after = g.expired();
-    String reason =
-        g.state() == GrantState.PENDING ? "approval_window_elapsed" : "use_window_elapsed";
-    try {
-      audit.append(audit.event("expire", Outcomes.DENIED, reason, null, after, null));
-    } catch (AuditUnavailableException e) {
-      // Left open; every step still checks the deadline itself, so it stays unusable.
-      return false;
-    }
-    grants.put(after.id(), after);
-    try {
-      persistLocked();
-    } catch (IOException e) {
-      BreakGlassAudit.log("expire", Outcomes.ERROR, "store_write_failed", null, g.id());
-    }
-    BreakGlassAudit.log("expire", Outcomes.DENIED, reason, null, g.id());
-    return true;
   }
 
   private BreakGlassOutcome.Refused refuse(
@@ -368,27 +372,5 @@ public final class BreakGlassService {
 
   private static boolean hasControl(String s) {
     return s.chars().anyMatch(c -> (c < ' ' && c != '\n') || c == 0x7f);
-  }
-
-  private void persistLocked() throws IOException {
-    // Keep every open grant and the newest decided ones; the journal keeps everything.
-    List<Grant> decided =
-        grants.values().stream()
-            .filter(g -> !g.state().open())
-            .sorted(Comparator.comparing(Grant::requestedAt).reversed())
-            .toList();
-    for (int i = settings.historyLimit(); i < decided.size(); i++) {
-      grants.remove(decided.get(i).id());
-    }
-    store.save(new ArrayList<>(grants.values()));
-  }
-
-  private List<Grant> sorted(boolean open) {
-    synchronized (lock) {
-      return grants.values().stream()
-          .filter(g -> g.state().open() == open)
-          .sorted(Comparator.comparing(Grant::requestedAt).reversed())
-          .toList();
-    }
   }
 }

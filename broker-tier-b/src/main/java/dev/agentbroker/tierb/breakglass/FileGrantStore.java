@@ -14,24 +14,66 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Grants in one JSON file. A save writes a temporary file next to it, fsyncs it, renames it over
- * the old one atomically and fsyncs the directory, so a crash leaves either the old or the new
- * file, never a torn one. A file that exists but cannot be parsed is an error, never "no grants".
+ * Grants in one JSON file, for a single replica (the default): the working set is in memory ({@link
+ * MemoryGrantStore}), loaded from the file on first use, and every change writes the whole file. A
+ * save writes a temporary file next to it, fsyncs it, renames it over the old one atomically and
+ * fsyncs the directory, so a crash leaves either the old or the new file, never a torn one. A file
+ * that exists but cannot be parsed is an error, never "no grants".
  */
-public final class FileGrantStore implements GrantStore {
+public final class FileGrantStore implements GrantStore, MemoryGrantStore.Persistence {
   private static final int FORMAT = 1;
 
   private final Path file;
+  private final MemoryGrantStore grants;
 
+  /** With the default history limit. */
   public FileGrantStore(Path file) {
-    this.file = file.toAbsolutePath().normalize();
+    this(file, BreakGlassSettings.defaults().historyLimit());
   }
 
+  public FileGrantStore(Path file, int historyLimit) {
+    this.file = file.toAbsolutePath().normalize();
+    this.grants = new MemoryGrantStore(historyLimit, this);
+  }
+
+  @Override
+  public Optional<Grant> get(String id) throws GrantStoreException {
+    return grants.get(id);
+  }
+
+  @Override
+  public List<Grant> list() throws GrantStoreException {
+    return grants.list();
+  }
+
+  @Override
+  public boolean create(Grant grant) throws GrantStoreException {
+    return grants.create(grant);
+  }
+
+  @Override
+  public boolean replace(Grant expected, Grant next) throws GrantStoreException {
+    return grants.replace(expected, next);
+  }
+
+  @Override
+  public boolean lock(String id, String owner, Duration ttl) {
+    return grants.lock(id, owner, ttl);
+  }
+
+  @Override
+  public void unlock(String id, String owner) {
+    grants.unlock(id, owner);
+  }
+
+  /** Every grant in the file; an unreadable file throws rather than reading as empty. */
   @Override
   public List<Grant> load() throws GrantStoreException {
     byte[] bytes;
@@ -69,6 +111,7 @@ public final class FileGrantStore implements GrantStore {
     }
   }
 
+  /** Replaces the file's content durably; returns only once it is on disk. */
   @Override
   public void save(List<Grant> grants) throws IOException {
     ObjectNode root = GrantJson.MAPPER.createObjectNode();

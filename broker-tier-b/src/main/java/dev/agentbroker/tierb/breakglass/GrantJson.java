@@ -46,6 +46,28 @@ public final class GrantJson {
     return n;
   }
 
+  /**
+   * The stored text of {@code g}: {@link #toJson} of the grant read back once, so equal grants give
+   * equal text (a permission map's order, for one, is fixed by the read). A shared store compares
+   * this text for its compare-and-set.
+   */
+  public static String toText(Grant g) {
+    try {
+      return MAPPER.writeValueAsString(toJson(fromJson(toJson(g))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads {@link #toText}; anything else (not JSON, a member missing) throws. */
+  public static Grant fromText(String text) {
+    try {
+      return fromJson(MAPPER.readTree(text));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON", e);
+    }
+  }
+
   /** Reads what {@link #toJson} wrote; any missing or malformed member throws. */
   static Grant fromJson(JsonNode n) {
     String kind = req(n, "kind");

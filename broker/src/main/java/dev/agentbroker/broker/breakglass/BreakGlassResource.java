@@ -15,6 +15,7 @@ import dev.agentbroker.tierb.breakglass.BreakGlassRequest;
 import dev.agentbroker.tierb.breakglass.BreakGlassService;
 import dev.agentbroker.tierb.breakglass.Grant;
 import dev.agentbroker.tierb.breakglass.GrantJson;
+import dev.agentbroker.tierb.breakglass.GrantStoreException;
 import dev.agentbroker.tierb.breakglass.Human;
 import dev.agentbroker.tierb.verbs.VerbInputException;
 import io.vertx.core.http.HttpServerRequest;
@@ -38,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 /**
  * Break-glass over HTTP, for humans only: every route first resolves a human ({@link HumanCallers}:
@@ -53,6 +55,7 @@ public class BreakGlassResource {
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern ID = Pattern.compile("^bg-[0-9a-f-]{36}$");
   private static final int MAX_BODY = 64 * 1024;
+  private static final Logger LOG = Logger.getLogger(BreakGlassResource.class);
 
   @Inject BreakGlassRuntime breakGlass;
   @Inject HumanCallers callers;
@@ -68,8 +71,15 @@ public class BreakGlassResource {
     out.putObject("settings")
         .put("approval_window_minutes", s.settings().approvalWindow().toMinutes())
         .put("max_duration_minutes", s.settings().maxDuration().toMinutes());
-    grants(out.putArray("open"), s.open());
-    grants(out.putArray("history"), s.history());
+    try {
+      grants(out.putArray("open"), s.open());
+      grants(out.putArray("history"), s.history());
+    } catch (GrantStoreException e) {
+      // Fail closed: an unreadable store is an outage, never an empty list.
+      LOG.errorf("break-glass store unavailable: %s", e.getMessage());
+      throw new ProblemException(
+          ErrorCode.STATE_UNAVAILABLE, "state_unavailable", "the break-glass store cannot be read");
+    }
     return ok(200, out);
   }
 

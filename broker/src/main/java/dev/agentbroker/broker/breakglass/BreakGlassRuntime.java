@@ -1,6 +1,7 @@
 package dev.agentbroker.broker.breakglass;
 
 import dev.agentbroker.audit.AuditJournal;
+import dev.agentbroker.broker.state.SharedState;
 import dev.agentbroker.policy.PolicyStore;
 import dev.agentbroker.tiera.github.GitHubAppClient;
 import dev.agentbroker.tiera.github.GitHubInstallationCalls;
@@ -8,6 +9,7 @@ import dev.agentbroker.tiera.github.GitHubSettings;
 import dev.agentbroker.tierb.breakglass.BreakGlassService;
 import dev.agentbroker.tierb.breakglass.BreakGlassSettings;
 import dev.agentbroker.tierb.breakglass.FileGrantStore;
+import dev.agentbroker.tierb.breakglass.GrantStore;
 import dev.agentbroker.tierb.breakglass.GrantStoreException;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -19,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Builds break-glass on the running broker: the same journal, policy and GitHub App as Tier A, and
- * the file store. An unreadable store stops start-up: starting empty could make a used grant look
- * unused or lose pending approvals.
+ * the grant store: the file ({@code broker.breakglass.store-file}) for one replica, the shared
+ * Redis with {@code broker.state.store=redis}. An unreadable store stops start-up: starting empty
+ * could make a used grant look unused or lose pending approvals.
  */
 @Startup
 @ApplicationScoped
@@ -33,6 +36,7 @@ public class BreakGlassRuntime {
   @Inject GitHubSettings githubSettings;
   @Inject BreakGlassConfig config;
   @Inject Clock clock;
+  @Inject SharedState state;
 
   private BreakGlassService service;
 
@@ -46,23 +50,31 @@ public class BreakGlassRuntime {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("broker.breakglass configuration invalid: " + e.getMessage());
     }
-    FileGrantStore store = new FileGrantStore(config.storeFile());
-    try {
+    GitHubInstallationCalls calls = new GitHubInstallationCalls(githubSettings, clock);
+    GrantStore store;
+    if (state.shared()) {
+      // Shared by every replica; the file would be one replica's private copy, so it is not read.
+      // Not read at start either: a brief Redis outage must not stop the broker (and Tier A) from
+      // starting; every break-glass step reads Redis and refuses while it cannot answer.
+      store = new RedisGrantStore(state.redis(), state.prefix(), config.historyLimit());
+      LOG.infof(
+          "break-glass store is redis (broker.state.store=redis): broker.breakglass.store-file"
+              + " (%s) is not used",
+          config.storeFile());
       service =
-          BreakGlassService.open(
-              settings,
-              store,
-              journal,
-              policy::current,
-              github,
-              new GitHubInstallationCalls(githubSettings, clock),
-              clock);
-    } catch (GrantStoreException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+          BreakGlassService.create(settings, store, journal, policy::current, github, calls, clock);
+    } else {
+      store = new FileGrantStore(config.storeFile(), config.historyLimit());
+      try {
+        service =
+            BreakGlassService.open(settings, store, journal, policy::current, github, calls, clock);
+      } catch (GrantStoreException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
     LOG.infof(
-        "break-glass ready: store=%s approval-window=%s max-duration=%s open=%d",
-        store.describe(), config.approvalWindow(), config.maxDuration(), service.open().size());
+        "break-glass ready: store=%s approval-window=%s max-duration=%s",
+        store.describe(), config.approvalWindow(), config.maxDuration());
   }
 
   public BreakGlassService service() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentbroker.broker.breakglass.BreakGlassConfig;
 import dev.agentbroker.broker.config.BrokerConfig;
 import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.state.SharedState;
+import dev.agentbroker.broker.state.StateUnavailableException;
 import dev.agentbroker.request.ErrorCode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -36,9 +38,10 @@ public class BrowserSignIn {
   @Inject BreakGlassConfig config;
   @Inject BrokerConfig broker;
   @Inject Clock clock;
+  @Inject SharedState state;
 
   private SignInSettings settings;
-  private Sessions sessions;
+  private SessionStore sessions;
   private OidcRelyingParty relyingParty;
 
   @PostConstruct
@@ -49,8 +52,21 @@ public class BrowserSignIn {
       throw new IllegalStateException(
           "broker.breakglass configuration invalid:\n  - " + String.join("\n  - ", problems));
     }
-    sessions =
-        new Sessions(clock, settings.idleTimeout(), settings.maxLifetime(), settings.maxSessions());
+    if (state.shared()) {
+      // Shared by every replica: no sticky sessions needed. max-sessions bounds memory only.
+      sessions =
+          new RedisSessions(
+              state.redis(),
+              state.sealer(),
+              state.prefix(),
+              clock,
+              settings.idleTimeout(),
+              settings.maxLifetime());
+    } else {
+      sessions =
+          new Sessions(
+              clock, settings.idleTimeout(), settings.maxLifetime(), settings.maxSessions());
+    }
     if (settings.mode() == SignInSettings.Mode.OIDC) {
       relyingParty = new OidcRelyingParty(settings, broker.jwt().clockSkewSeconds());
     }
@@ -60,8 +76,8 @@ public class BrowserSignIn {
               + " broker.breakglass.sign-in=oidc in production");
     }
     LOG.infof(
-        "break-glass sign-in: %s identity-claim=%s",
-        settings.mode().wire(), settings.identityClaim());
+        "break-glass sign-in: %s identity-claim=%s sessions=%s",
+        settings.mode().wire(), settings.identityClaim(), state.shared() ? "redis" : "memory");
   }
 
   public SignInSettings settings() {
@@ -72,7 +88,7 @@ public class BrowserSignIn {
     return clock.instant();
   }
 
-  Sessions sessions() {
+  SessionStore sessions() {
     return sessions;
   }
 
@@ -86,7 +102,24 @@ public class BrowserSignIn {
       return Optional.empty();
     }
     Cookie c = headers.getCookies().get(SESSION_COOKIE);
-    return c == null ? Optional.empty() : sessions.touch(c.getValue());
+    if (c == null) {
+      return Optional.empty();
+    }
+    try {
+      return sessions.touch(c.getValue());
+    } catch (StateUnavailableException e) {
+      throw stateUnavailable(e);
+    }
+  }
+
+  /**
+   * The answer when the session store cannot answer: 503, never "signed in" and never a silent
+   * "signed out" that would send the person through the SSO again for nothing.
+   */
+  static ProblemException stateUnavailable(StateUnavailableException e) {
+    LOG.errorf("break-glass sign-in state unavailable: %s", e.getMessage());
+    return new ProblemException(
+        ErrorCode.STATE_UNAVAILABLE, "state_unavailable", "the sign-in state cannot be read now");
   }
 
   /**

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Server-side state of the page's sign-in, in memory (a restart signs everyone out, which is the
- * safe direction). Both maps are keyed by the SHA-256 of the cookie value, so the state never holds
- * a value a browser could present.
+ * Server-side state of the page's sign-in, in memory (one replica, the default; see {@link
+ * SessionStore}) (a restart signs everyone out, which is the safe direction). Both maps are keyed
+ * by the SHA-256 of the cookie value, so the state never holds a value a browser could present.
  *
  * <ul>
  *   <li>Sign-ins in progress (state, nonce, PKCE verifier) live 10 minutes and are taken once by
@@ -27,7 +27,7 @@ import java.util.Optional;
  *       full, a new sign-in is refused (existing sessions are never evicted by strangers).
  * </ul>
  */
-public final class Sessions {
+public final class Sessions implements SessionStore {
   static final Duration SIGN_IN_LIFETIME = Duration.ofMinutes(10);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,6 +54,7 @@ public final class Sessions {
   }
 
   /** Starts a sign-in; returns the cookie value that binds it to this browser. */
+  @Override
   public synchronized String begin(PendingSignIn p) {
     if (pending.size() >= maxPending) {
       pending.values().removeIf(x -> expired(x.started(), SIGN_IN_LIFETIME));
@@ -67,6 +68,7 @@ public final class Sessions {
   }
 
   /** Takes the sign-in bound to {@code handle}, once; empty if unknown or older than 10 min. */
+  @Override
   public synchronized Optional<PendingSignIn> finish(String handle) {
     PendingSignIn p = handle == null ? null : pending.remove(hash(handle));
     if (p == null || expired(p.started(), SIGN_IN_LIFETIME)) {
@@ -76,6 +78,7 @@ public final class Sessions {
   }
 
   /** Creates a session; returns its cookie value, or empty when the session table is full. */
+  @Override
   public synchronized Optional<String> create(Human h) {
     if (sessions.size() >= maxSessions) {
       Instant now = clock.instant();
@@ -91,6 +94,7 @@ public final class Sessions {
   }
 
   /** The live session for {@code cookie}, its idle clock restarted; empty if none or ended. */
+  @Override
   public synchronized Optional<Session> touch(String cookie) {
     if (cookie == null || cookie.isEmpty() || cookie.length() > 128) {
       return Optional.empty();
@@ -110,6 +114,7 @@ public final class Sessions {
     return Optional.of(next);
   }
 
+  @Override
   public synchronized void end(String cookie) {
     if (cookie != null) {
       sessions.remove(hash(cookie));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentbroker.broker.http.HttpInputs;
 import dev.agentbroker.broker.http.ProblemException;
+import dev.agentbroker.broker.state.StateUnavailableException;
 import dev.agentbroker.request.ErrorCode;
 import dev.agentbroker.tierb.breakglass.Human;
 import jakarta.inject.Inject;
@@ -58,7 +59,12 @@ public class SignInResource {
     } catch (OidcRelyingParty.SignInFailure e) {
       return failed(e.reason());
     }
-    String handle = signIn.sessions().begin(p);
+    String handle;
+    try {
+      handle = signIn.sessions().begin(p);
+    } catch (StateUnavailableException e) {
+      throw BrowserSignIn.stateUnavailable(e);
+    }
     // Lax, not Strict: the provider's redirect back is a cross-site navigation, and this cookie
     // must come with it. It only binds the browser to the sign-in; it authenticates nothing.
     return Response.seeOther(target)
@@ -73,8 +79,12 @@ public class SignInResource {
   public Response callback(@Context UriInfo uri, @Context HttpHeaders headers) {
     requireOidc();
     Cookie c = headers.getCookies().get(BrowserSignIn.SIGN_IN_COOKIE);
-    Optional<Sessions.PendingSignIn> pending =
-        signIn.sessions().finish(c == null ? null : c.getValue());
+    Optional<Sessions.PendingSignIn> pending;
+    try {
+      pending = signIn.sessions().finish(c == null ? null : c.getValue());
+    } catch (StateUnavailableException e) {
+      throw BrowserSignIn.stateUnavailable(e);
+    }
     if (pending.isEmpty()) {
       return failed("signin_expired");
     }
@@ -102,7 +112,12 @@ public class SignInResource {
     } catch (OidcRelyingParty.SignInFailure e) {
       return failed(e.reason());
     }
-    Optional<String> session = signIn.sessions().create(human);
+    Optional<String> session;
+    try {
+      session = signIn.sessions().create(human);
+    } catch (StateUnavailableException e) {
+      throw BrowserSignIn.stateUnavailable(e);
+    }
     if (session.isEmpty()) {
       return failed("too_many_sessions");
     }
@@ -124,7 +139,11 @@ public class SignInResource {
     Sessions.Session s = signIn.session(headers).orElseThrow(SignInResource::unauthenticated);
     JsonNode json = HttpInputs.jsonObject(body, 4096);
     signIn.checkStateChange(headers, s, json);
-    signIn.sessions().end(headers.getCookies().get(BrowserSignIn.SESSION_COOKIE).getValue());
+    try {
+      signIn.sessions().end(headers.getCookies().get(BrowserSignIn.SESSION_COOKIE).getValue());
+    } catch (StateUnavailableException e) {
+      throw BrowserSignIn.stateUnavailable(e);
+    }
     return Response.ok("{\"signed_in\":false}", MediaType.APPLICATION_JSON)
         .header("Set-Cookie", cookie(BrowserSignIn.SESSION_COOKIE, "", "Strict", 0))
         .header("Cache-Control", "no-store")
