@@ -152,15 +152,18 @@ public final class ImageBuild {
     return b;
   }
 
+  /** The health probe and the secret installer: single classes run by the image's java. */
   private FileEntriesLayer probeLayer() throws IOException {
-    String cls = "dev/agentbroker/deploy/probe/HealthProbe.class";
-    Path file = options.out().resolve("work/probe/" + cls);
-    Files.createDirectories(file.getParent());
-    try (InputStream in = ImageBuild.class.getClassLoader().getResourceAsStream(cls)) {
-      Files.write(file, in.readAllBytes());
-    }
     FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName("health-probe");
-    file(b, file, PROBE_DIR + "/" + cls, "644");
+    for (String name : List.of("HealthProbe", "InstallSecrets")) {
+      String cls = "dev/agentbroker/deploy/probe/" + name + ".class";
+      Path file = options.out().resolve("work/probe/" + cls);
+      Files.createDirectories(file.getParent());
+      try (InputStream in = ImageBuild.class.getClassLoader().getResourceAsStream(cls)) {
+        Files.write(file, in.readAllBytes());
+      }
+      file(b, file, PROBE_DIR + "/" + cls, "644");
+    }
     return b.build();
   }
 
