@@ -195,6 +195,22 @@ class ImagesPodmanTest {
     podman.ok(List.of("rm", "--force", "--time", "0", "egress-1"));
   }
 
+  @Test
+  void imagesRunAsTheServiceUserAndHoldNoShell() throws Exception {
+    for (String tag : List.of(ImageBuild.BROKER_TAG, ImageBuild.EGRESS_TAG)) {
+      assertEquals(
+          "10001:10001",
+          podman.ok(List.of("image", "inspect", "--format", "{{.Config.User}}", tag)).strip(),
+          tag);
+      Podman.Result sh =
+          podman.run(
+              List.of(
+                  "run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", "true"),
+              60);
+      assertTrue(sh.exit() != 0, tag + " has a shell: " + sh.out());
+    }
+  }
+
   /** Runs the image's health check until it passes; fails if the container stops first. */
   static void awaitHealthy(String name) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

@@ -89,7 +89,10 @@ final class Podman implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    // Not `system reset`: with CNI it would also delete every other network in /etc/cni/net.d,
+    // including those of tests running beside this one.
     run(List.of("rm", "--all", "--force", "--time", "0"), 120);
-    run(List.of("system", "reset", "--force"), 120);
+    run(List.of("volume", "prune", "--force"), 120);
+    run(List.of("rmi", "--all", "--force"), 120);
   }
 }
