@@ -32,7 +32,8 @@ final class CompiledModules {
                   "broker",
                   "egress",
                   "sandbox-runner",
-                  "testkit")
+                  "testkit",
+                  "deploy")
               .map(m -> repo.resolve(m).resolve("target/classes"))
               .toList();
       for (Path d : dirs) {
