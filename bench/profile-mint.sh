@@ -3,7 +3,8 @@
 # the broker's CPU (1 ms) while wrk drives POST /token at 64 callers, after a warm-up, and prints
 # the share of samples per part of the mint path plus CPU per mint. Not a test.
 # Usage: bench/profile-mint.sh [seconds]   (needs wrk and python3)
-#   BROKER_JAR=path for another build; SKIP_BUILD=1 to use what is built; WARMUP_SECONDS (60).
+#   BROKER_JAR=path for another build; SKIP_BUILD=1 to use what is built; WARMUP_SECONDS (60);
+#   DEMO_FLAGS="--shared-state" to profile the broker with its state and rate limits in Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The simulator's token format: classic (40 characters, the default) keeps the simulator cheap, so
@@ -25,7 +26,7 @@ fi
 BROKER_JAR="${BROKER_JAR:-broker/target/quarkus-app/quarkus-run.jar}"
 CP="testkit/target/classes:$(cat testkit/target/classpath.txt)"
 WORK="$(mktemp -d /tmp/profile-mint.XXXXXX)"
-java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain "$BROKER_JAR" "$WORK" 18085 --bench "${FORMAT_FLAG[@]}" > "$WORK/demo.out" 2>&1 &
+java -cp "$CP" dev.agentbroker.testkit.demo.DemoMain "$BROKER_JAR" "$WORK" 18085 --bench "${FORMAT_FLAG[@]}" ${DEMO_FLAGS:-} > "$WORK/demo.out" 2>&1 &
 DEMO=$!
 trap 'kill $DEMO 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q READY "$WORK/demo.out" 2>/dev/null && break; sleep 0.5; done
@@ -51,7 +52,9 @@ RULES = [
   ("caller JWT verification (smallrye-jwt/jose4j, RSA)", ["CallerAuthenticator.authenticate"]),
   ("request body read + parse", ["RequestDeserializeHandler", "TokenRequestParser.parse"]),
   ("policy evaluation", ["CompiledPolicy.evaluate"]),
-  ("rate limits", ["RateLimits.admit", "MintThrottle"]),
+  ("rate limits (incl. waiting on Redis)", ["RateLimits.admit", "MintThrottle"]),
+  ("lease store (incl. waiting on Redis)", ["RedisLeaseStore.", "SharedRedis."]),
+  ("Redis client (Vert.x, event loop)", ["io/vertx/redis"]),
   ("GitHub call (JDK HttpClient, both threads)", ["GitHubAppClient.", "HttpClientImpl$SelectorManager", "jdk/internal/net/http/"]),
   ("journal append (event, JSON, hand-off, wait)", ["FileJournal.append", "JournalEngine.append", "AuditEvent", "appendAsync"]),
   ("lease registry", ["LeaseRegistry."]),

@@ -4,7 +4,9 @@
 # between them, in the same run, at 16 and 64 concurrent callers. On a 2-core machine (c) shows the
 # overhead of sharing, not scale: every JVM and Redis compete for the same cores. Reported per
 # configuration: mints/s, p50/p99, CPU per mint (all broker JVMs plus redis-server) and Redis
-# commands per mint (INFO commandstats). Not a test: it prints a table for docs/performance.md.
+# commands per mint (INFO commandstats, which also counts the GET/SET inside Lua scripts: a mint is
+# 3 round trips, 2 GCRA scripts and the lease SET, with 7 commands). Not a test: it prints a table
+# for docs/performance.md.
 # Usage: bench/replica-bench.sh [seconds-per-point]   (needs wrk; SKIP_BUILD=1 to use what is built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +66,7 @@ load() {
 }
 
 echo "machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
-printf '| configuration | callers | mints/s | p50 ms | p99 ms | CPU ms per mint (brokers + Redis) | Redis commands per mint | errors |\n|---|---|---|---|---|---|---|---|\n'
+printf '| configuration | callers | mints/s | p50 ms | p99 ms | CPU ms per mint (brokers + Redis) | Redis commands per mint (incl. inside scripts) | errors |\n|---|---|---|---|---|---|---|---|\n'
 for config in "memory, 1 replica|" "redis, 1 replica|--shared-state" "redis, 2 replicas|--replicas 2"; do
   label="${config%%|*}" flags="${config#*|}"
   # shellcheck disable=SC2086
