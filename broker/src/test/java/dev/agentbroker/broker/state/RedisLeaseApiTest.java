@@ -85,12 +85,24 @@ class RedisLeaseApiTest {
 
   @Test
   void aMintCostsOneRedisRoundTripOfTheStateClientAndARevocationTwo() {
-    long before = state.redis().roundTrips();
-    String leaseId = mint().then().statusCode(201).extract().jsonPath().getString("lease_id");
-    assertEquals(1, state.redis().roundTrips() - before, "mint: the lease's SET");
-    before = state.redis().roundTrips();
-    revoke(leaseId).then().statusCode(204);
-    assertEquals(2, state.redis().roundTrips() - before, "revoke: GET, then the claim script");
+    // The break-glass expiry sweep shares the client and may run during one call: the fewest
+    // round trips seen over a few calls is the call's own cost (never fewer, asserted each time).
+    long mintTrips = Long.MAX_VALUE;
+    long revokeTrips = Long.MAX_VALUE;
+    for (int i = 0; i < 5 && (mintTrips != 1 || revokeTrips != 2); i++) {
+      long before = state.redis().roundTrips();
+      String leaseId = mint().then().statusCode(201).extract().jsonPath().getString("lease_id");
+      long mint = state.redis().roundTrips() - before;
+      assertTrue(mint >= 1, "a mint writes its lease: " + mint);
+      mintTrips = Math.min(mintTrips, mint);
+      before = state.redis().roundTrips();
+      revoke(leaseId).then().statusCode(204);
+      long revoke = state.redis().roundTrips() - before;
+      assertTrue(revoke >= 2, "a revoke reads and claims its lease: " + revoke);
+      revokeTrips = Math.min(revokeTrips, revoke);
+    }
+    assertEquals(1, mintTrips, "mint: the lease's SET");
+    assertEquals(2, revokeTrips, "revoke: GET, then the claim script");
   }
 
   @Test
