@@ -61,6 +61,25 @@ final class OfflineRuntime {
           "jdk.unsupported",
           "jdk.zipfs");
 
+  /**
+   * java.desktop's native libraries. The services use java.desktop only for java.beans (pure Java)
+   * and run headless, so these are never loaded; jlink copies them from the jmods whatever the
+   * build machine has installed, and they link X11, giflib, libjpeg, lcms and freetype, which a
+   * minimal build machine lacks (and the image should not carry).
+   */
+  static final List<String> HEADLESS_UNUSED =
+      List.of(
+          "libawt.so",
+          "libawt_headless.so",
+          "libawt_xawt.so",
+          "libfontmanager.so",
+          "libjavajpeg.so",
+          "libjawt.so",
+          "libjsound.so",
+          "liblcms.so",
+          "libmlib_image.so",
+          "libsplashscreen.so");
+
   private static final Instant EPOCH = Instant.ofEpochSecond(1);
   private static final String ROOT = "0:0";
 
@@ -74,7 +93,8 @@ final class OfflineRuntime {
     Path jre = work.resolve("jre");
     // Reused while the module list is the same (the second image of a build, repeated builds).
     Path stamp = work.resolve("jre.modules");
-    String modules = String.join(",", MODULES) + " " + Runtime.version();
+    String modules =
+        String.join(",", MODULES) + " " + Runtime.version() + " without " + HEADLESS_UNUSED;
     if (!Files.isExecutable(jre.resolve("bin/java"))
         || !Files.exists(stamp)
         || !Files.readString(stamp).equals(modules)) {
@@ -148,6 +168,9 @@ final class OfflineRuntime {
             out.toString());
     if (rc != 0) {
       throw new IOException("jlink failed (" + rc + "): " + log);
+    }
+    for (String lib : HEADLESS_UNUSED) {
+      Files.deleteIfExists(out.resolve("lib").resolve(lib));
     }
   }
 
