@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
@@ -71,9 +70,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     this.prefix = prefix + "idem:";
     this.ttlMillis = ttl.toMillis();
     this.inFlightMillis = Math.min(ttlMillis, IN_FLIGHT.toMillis());
-    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(4);
-    options.getNetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true);
-    this.redis = Redis.createClient(vertx, options);
+    this.redis = RedisConnections.client(vertx, url, timeoutMillis);
     this.sender = r -> await(redis.send(r));
   }
 

@@ -8,10 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,22 +74,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     this.clock = clock;
     this.timeoutMillis = Math.max(1, timeout.toMillis());
     this.prefix = prefix;
-    // The password as written and as the driver decodes it: neither may reach a message.
-    this.secrets =
-        RateLimitSettings.password(url)
-            .map(p -> List.of(p, URLDecoder.decode(p, StandardCharsets.UTF_8)))
-            .orElse(List.of());
-    RedisOptions options =
-        new RedisOptions()
-            .setConnectionString(url)
-            .setMaxPoolSize(8)
-            // Requests queue for a pooled connection instead of failing under a burst; the
-            // per-call timeout still bounds how long anyone waits.
-            .setMaxPoolWaiting(4096)
-            .setMaxWaitingHandlers(4096)
-            .setPoolRecycleTimeout(60_000);
-    options.getNetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true);
-    this.redis = Redis.createClient(vertx, options);
+    this.secrets = RedisConnections.secrets(url);
+    this.redis = RedisConnections.client(vertx, url, timeoutMillis);
   }
 
   @Override
@@ -181,11 +165,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   }
 
   private String scrub(String text) {
-    String out = text;
-    for (String s : secrets) {
-      out = out == null ? null : out.replace(s, "****");
-    }
-    return out;
+    return RedisConnections.scrub(text, secrets);
   }
 
   private boolean mentionsPassword(Throwable t) {

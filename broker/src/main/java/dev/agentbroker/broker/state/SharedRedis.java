@@ -1,15 +1,13 @@
 package dev.agentbroker.broker.state;
 
-import dev.agentbroker.broker.ratelimit.RateLimitSettings;
+import dev.agentbroker.broker.ratelimit.RedisConnections;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,19 +37,8 @@ public final class SharedRedis implements AutoCloseable {
    */
   public SharedRedis(Vertx vertx, String url, Duration timeout) {
     this.timeoutMillis = Math.max(1, timeout.toMillis());
-    this.secrets =
-        RateLimitSettings.password(url)
-            .map(p -> List.of(p, URLDecoder.decode(p, StandardCharsets.UTF_8)))
-            .orElse(List.of());
-    RedisOptions options =
-        new RedisOptions()
-            .setConnectionString(url)
-            .setMaxPoolSize(8)
-            .setMaxPoolWaiting(4096)
-            .setMaxWaitingHandlers(4096)
-            .setPoolRecycleTimeout(60_000);
-    options.getNetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true);
-    this.redis = Redis.createClient(vertx, options);
+    this.secrets = RedisConnections.secrets(url);
+    this.redis = RedisConnections.client(vertx, url, timeoutMillis);
   }
 
   /** One command; its answer, or null for Redis's nil. */
@@ -118,16 +105,10 @@ public final class SharedRedis implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new StateUnavailableException(
-          "redis unavailable: " + scrub(c.getClass().getSimpleName() + ": " + c.getMessage()));
+          "redis unavailable: "
+              + RedisConnections.scrub(
+                  c.getClass().getSimpleName() + ": " + c.getMessage(), secrets));
     }
-  }
-
-  private String scrub(String text) {
-    String out = text;
-    for (String s : secrets) {
-      out = out.replace(s, "****");
-    }
-    return out;
   }
 
   /** A Lua script and its SHA-1, computed once. */
